@@ -1,0 +1,104 @@
+package rdsmemcached.caching.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import net.spy.memcached.AddrUtil;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.DefaultHashAlgorithm;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.MemcachedClientIF;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The one memcached client of the application: ketama consistent hashing over all nodes, short
+ * operation timeouts, and failure mode Cancel.
+ *
+ * <p>Cancel, not spymemcached's default Redistribute: a dead node's keys then fail fast and are
+ * served from the database ({@code BYPASS}) instead of moving to another node, from which a stale
+ * copy could later be read once the node returns and the ring maps the key back.
+ */
+@ApplicationScoped
+public class MemcachedClientProducer {
+
+  static final System.Logger LOG = System.getLogger(MemcachedClientProducer.class.getName());
+
+  // spymemcached logs every reconnect attempt with a stack trace; CacheAvailability logs
+  // outages once instead. Held here so java.util.logging cannot forget the level.
+  private static final Logger SPYMEMCACHED_LOG = Logger.getLogger("net.spy.memcached");
+
+  /** Comma-separated {@code host:port} list; overrides CACHE_HOST1 and CACHE_HOST2. */
+  @Inject
+  @ConfigProperty(name = "CACHE_HOSTS")
+  Optional<String> hosts;
+
+  @Inject
+  @ConfigProperty(name = "CACHE_HOST1")
+  Optional<String> host1;
+
+  @Inject
+  @ConfigProperty(name = "CACHE_HOST2")
+  Optional<String> host2;
+
+  /** Milliseconds a get may take before the request is served from the database. */
+  @Inject
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
+  long operationTimeoutMillis;
+
+  /** Upper bound of the back-off between reconnect attempts to a dead node. */
+  @Inject
+  @ConfigProperty(name = "CACHE_RECONNECT_MAX_SECONDS", defaultValue = "2")
+  long maxReconnectDelaySeconds;
+
+  @Inject CacheAvailability availability;
+
+  @Produces
+  @ApplicationScoped
+  MemcachedClientIF memcached() throws IOException {
+    System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
+    SPYMEMCACHED_LOG.setLevel(java.util.logging.Level.SEVERE);
+    List<InetSocketAddress> nodes = AddrUtil.getAddresses(nodeList());
+    LOG.log(
+        Level.INFO, "memcached nodes {0}, operation timeout {1} ms", nodes, operationTimeoutMillis);
+    var connections =
+        new ConnectionFactoryBuilder()
+            .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+            .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
+            .setFailureMode(FailureMode.Cancel)
+            .setOpTimeout(operationTimeoutMillis)
+            .setMaxReconnectDelay(maxReconnectDelaySeconds)
+            .setDaemon(true)
+            .setInitialObservers(List.of(availability))
+            .build();
+    return new MemcachedClient(connections, nodes);
+  }
+
+  void close(@Disposes MemcachedClientIF memcached) {
+    memcached.shutdown(1, TimeUnit.SECONDS);
+  }
+
+  String nodeList() {
+    Stream<String> configured =
+        hosts
+            .map(list -> Arrays.stream(list.split(",")))
+            .orElseGet(() -> Stream.concat(host1.stream(), host2.stream()));
+    String list =
+        String.join(" ", configured.map(String::strip).filter(h -> !h.isEmpty()).toList());
+    if (list.isEmpty()) {
+      throw new IllegalStateException(
+          "no memcached node: set CACHE_HOSTS or CACHE_HOST1/CACHE_HOST2");
+    }
+    return list;
+  }
+}

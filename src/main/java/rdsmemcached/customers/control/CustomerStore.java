@@ -1,0 +1,64 @@
+package rdsmemcached.customers.control;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import rdsmemcached.caching.boundary.CacheAside;
+import rdsmemcached.customers.entity.Customer;
+
+/** The customers table, read through the deliberately slow query. Knows SQL, not caching. */
+@Stateless
+@TransactionAttribute(TransactionAttributeType.SUPPORTS)
+public class CustomerStore {
+
+  static final String SLOW_QUERY = "SELECT id, value, SLEEP(?) FROM customers WHERE id = ?";
+  static final System.Logger LOG = System.getLogger(CustomerStore.class.getName());
+
+  /** Created by Payara Micro from server-config/post-boot-commands.asadmin. */
+  @Resource(lookup = "jdbc/customers")
+  DataSource dataSource;
+
+  /** Seconds the query sleeps ({@code SLOW_QUERY_SECONDS}); decimals allowed. */
+  @Inject
+  @ConfigProperty(name = "SLOW_QUERY_SECONDS", defaultValue = "10")
+  BigDecimal slowQuerySeconds;
+
+  /** Seconds the database may take beyond the sleep before the query is cancelled. */
+  @Inject
+  @ConfigProperty(name = "DB_QUERY_TIMEOUT_MARGIN_SECONDS", defaultValue = "5")
+  int queryTimeoutMarginSeconds;
+
+  public Optional<Customer> find(long id) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(SLOW_QUERY)) {
+      query.setBigDecimal(1, slowQuerySeconds);
+      query.setLong(2, id);
+      query.setQueryTimeout(slowQuerySeconds.intValue() + 1 + queryTimeoutMarginSeconds);
+      try (ResultSet row = query.executeQuery()) {
+        if (!row.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Customer(row.getLong(1), row.getString(2), row.getLong(3)));
+      }
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "customers query failed for id {0}: {1}", id, e.toString());
+      throw new StoreUnavailableException("database unavailable", e);
+    }
+  }
+
+  @CacheAside(namespace = "customer")
+  public Optional<Customer> findCached(long id) {
+    return find(id);
+  }
+}

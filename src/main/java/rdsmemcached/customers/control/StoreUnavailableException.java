@@ -1,0 +1,12 @@
+package rdsmemcached.customers.control;
+
+import jakarta.ejb.ApplicationException;
+
+/** The database could not answer (down, unreachable, pool exhausted, query timed out). */
+@ApplicationException
+public class StoreUnavailableException extends RuntimeException {
+
+  public StoreUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,168 @@
+package rdsmemcached.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static rdsmemcached.it.Stack.get;
+import static rdsmemcached.it.Stack.slowQueries;
+import static rdsmemcached.it.Stack.xCache;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The HTTP contract of DESIGN.md against the real stack (Payara Micro, MariaDB, memcached). */
+class CustomersIT {
+
+  static final String CUSTOMER_1 = "{\"id\":1,\"value\":\"Initial Value\",\"sleepResult\":0}";
+
+  @BeforeEach
+  void coldCache() {
+    Stack.awaitCacheConnected();
+    Stack.flushCache();
+  }
+
+  @Test
+  void rootAnswersPlainOk() {
+    var response = get("/");
+    assertEquals(200, response.statusCode());
+    assertEquals("OK", response.body());
+  }
+
+  @Test
+  void dbAnswersTheOriginalsJsonAndRunsTheQueryEveryTime() {
+    long before = slowQueries(1);
+    for (int i = 0; i < 2; i++) {
+      var response = get("/db/1");
+      assertEquals(200, response.statusCode());
+      assertEquals(CUSTOMER_1, response.body());
+      assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+      assertEquals("none", xCache(response));
+    }
+    assertEquals(before + 2, slowQueries(1), "two /db requests, two slow queries");
+  }
+
+  @Test
+  void cacheMissesOnceThenHitsWithoutQuerying() {
+    long before = slowQueries(1);
+    var first = get("/cache/1");
+    assertEquals(200, first.statusCode());
+    assertEquals(CUSTOMER_1, first.body());
+    assertEquals("MISS", xCache(first));
+    for (int i = 0; i < 3; i++) {
+      var again = get("/cache/1");
+      assertEquals(CUSTOMER_1, again.body());
+      assertEquals("HIT", xCache(again));
+    }
+    assertEquals(before + 1, slowQueries(1), "one miss, one slow query");
+  }
+
+  @Test
+  void spellingsOfOneIdShareOneEntry() {
+    assertEquals("MISS", xCache(get("/cache/42")));
+    for (String spelling : new String[] {"042", "+42", "%2B42", "0000042"}) {
+      var response = get("/cache/" + spelling);
+      assertEquals(200, response.statusCode(), spelling);
+      assertEquals("HIT", xCache(response), spelling);
+      assertEquals("{\"id\":42,\"value\":\"Value 42\",\"sleepResult\":0}", response.body());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "abc",
+        "0",
+        "-1",
+        "1.0",
+        "1%20x",
+        "%201",
+        "1e3",
+        "0x10",
+        "%EF%BC%91",
+        "%D9%A1",
+        "9223372036854775808",
+        "99999999999999999999",
+        "123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+            + "123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+            + "123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890"
+            + "1234567890"
+      })
+  void badIdsAre400ProblemJsonOnBothPaths(String id) {
+    for (String path : new String[] {"/db/", "/cache/"}) {
+      var response = get(path + id);
+      assertEquals(400, response.statusCode(), path + id);
+      assertProblem(response, 400);
+    }
+  }
+
+  @Test
+  void aNulByteIsRefusedByTheHttpServerItself() {
+    // Grizzly answers 400 with no body before the application sees the request.
+    assertEquals(400, get("/cache/1%00").statusCode());
+  }
+
+  @Test
+  void largestIdIsValidAndMissing() {
+    var response = get("/cache/9223372036854775807");
+    assertEquals(404, response.statusCode());
+    assertProblem(response, 404);
+  }
+
+  @Test
+  void missingRowIs404AndIsRememberedSoTheQueryRunsOnce() {
+    long id = 987654;
+    long before = slowQueries(id);
+    var first = get("/cache/" + id);
+    assertEquals(404, first.statusCode());
+    assertProblem(first, 404);
+    assertEquals("MISS", xCache(first));
+    var second = get("/cache/" + id);
+    assertEquals(404, second.statusCode());
+    assertEquals("HIT", xCache(second));
+    assertEquals(before + 1, slowQueries(id), "the negative entry saved the second query");
+
+    var direct = get("/db/" + id);
+    assertEquals(404, direct.statusCode());
+    assertProblem(direct, 404);
+  }
+
+  @Test
+  void unknownPathsAndMethodsAreProblemsToo() {
+    assertProblem(get("/nothing-here"), 404);
+    var post =
+        Stack.send(
+            java.net.http.HttpRequest.newBuilder(Stack.uri("/db/1"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
+    assertEquals(405, post.statusCode());
+    assertProblem(post, 405);
+  }
+
+  @Test
+  void readinessChecksDatabaseAndReportsEachCacheNode() {
+    var ready = get("/health/ready");
+    assertEquals(200, ready.statusCode(), ready.body());
+    assertTrue(ready.body().contains("\"database\""), ready.body());
+    for (String port : System.getenv("CACHE_PORTS").split(" ")) {
+      assertTrue(ready.body().contains("127.0.0.1:" + port + "\":\"connected\""), ready.body());
+    }
+    assertEquals(200, get("/health/live").statusCode());
+  }
+
+  static void assertProblem(HttpResponse<String> response, int status) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals(
+        "application/problem+json", response.headers().firstValue("Content-Type").orElse(""));
+    assertTrue(response.body().contains("\"status\":" + status), response.body());
+    assertNoInternals(response.body());
+  }
+
+  static void assertNoInternals(String body) {
+    for (String leak : new String[] {"Exception", "SELECT", "jdbc", "\tat ", "mysql"}) {
+      assertFalse(body.contains(leak), "body shows " + leak + ": " + body);
+    }
+  }
+}

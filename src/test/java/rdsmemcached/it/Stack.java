@@ -1,0 +1,177 @@
+package rdsmemcached.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * The running stack bin/test started: Payara Micro over HTTP, MariaDB over JDBC (to count the slow
+ * queries it really ran, from its general log), memcached over its text protocol, and bin/services
+ * to stop and start them.
+ */
+public final class Stack {
+
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Stack() {}
+
+  static String env(String name) {
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          name + " is not set: run the integration tests with bin/test");
+    }
+    return value;
+  }
+
+  public static URI uri(String path) {
+    return URI.create(env("IT_BASE_URL") + path);
+  }
+
+  public static HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  public static HttpResponse<String> send(HttpRequest request) {
+    try {
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends all GETs at once and waits for every answer. */
+  public static List<HttpResponse<String>> getAll(List<String> paths) {
+    List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+    for (String path : paths) {
+      var request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build();
+      pending.add(HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    return pending.stream().map(CompletableFuture::join).toList();
+  }
+
+  public static String xCache(HttpResponse<?> response) {
+    return response.headers().firstValue("X-Cache").orElse("none");
+  }
+
+  /** How often the database ran the slow query for this id (MariaDB's general log). */
+  public static long slowQueries(long id) {
+    String sql =
+        "SELECT COUNT(*) FROM mysql.general_log WHERE command_type = 'Query'"
+            + " AND argument LIKE 'SELECT id, value, SLEEP(%) FROM customers WHERE id = "
+            + id
+            + "'";
+    try (Connection db =
+            DriverManager.getConnection(
+                "jdbc:mysql://127.0.0.1:" + env("DB_PORT") + "/" + env("DB_NAME"),
+                env("DB_USER"),
+                env("DB_PASS"));
+        PreparedStatement count = db.prepareStatement(sql);
+        ResultSet result = count.executeQuery()) {
+      result.next();
+      return result.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Empties every memcached node, so a test starts cold. */
+  public static void flushCache() {
+    for (String port : env("CACHE_PORTS").split(" ")) {
+      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(port))) {
+        socket.setSoTimeout(2000);
+        OutputStream out = socket.getOutputStream();
+        out.write("flush_all\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        byte[] reply = new byte[16];
+        int read = in.read(reply);
+        String text = new String(reply, 0, Math.max(read, 0), StandardCharsets.US_ASCII);
+        if (!text.startsWith("OK")) {
+          throw new IllegalStateException("flush_all on " + port + " answered " + text);
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("memcached on port " + port + " unreachable", e);
+      }
+    }
+  }
+
+  /** Waits until the app's memcached client is connected to every node again (readiness data). */
+  public static void awaitCacheConnected() {
+    var ready =
+        getUntil("/health/ready", r -> !r.body().contains("unavailable"), Duration.ofSeconds(20));
+    if (ready.body().contains("unavailable")) {
+      throw new IllegalStateException("memcached nodes did not reconnect: " + ready.body());
+    }
+  }
+
+  /** Runs bin/services with the test stack's settings, e.g. {@code services("stop-cache", "1")}. */
+  public static void services(String... arguments) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(env("PROJECT_DIR"), "bin", "services").toString());
+    command.addAll(List.of(arguments));
+    try {
+      Process process = new ProcessBuilder(command).inheritIO().start();
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException("bin/services " + String.join(" ", arguments) + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Payara Micro's log as bin/test captured it. */
+  public static String serverLog() {
+    try {
+      return Files.readString(Path.of(env("PAYARA_LOG")));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Repeats the GET until the answer passes, for at most the given time; returns the last. */
+  public static HttpResponse<String> getUntil(
+      String path, Predicate<HttpResponse<String>> passes, Duration atMost) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    HttpResponse<String> last = get(path);
+    while (!passes.test(last) && System.nanoTime() < deadline) {
+      sleep(Duration.ofMillis(200));
+      last = get(path);
+    }
+    return last;
+  }
+
+  public static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -47,6 +47,62 @@ public final class Stack {
     return URI.create(env("IT_BASE_URL") + path);
   }
 
+  /** The second Payara Micro instance, sharing the database and memcached with the first. */
+  public static URI second(String path) {
+    return URI.create(env("IT_SECOND_URL") + path);
+  }
+
+  public static HttpResponse<String> get(URI uri) {
+    return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build());
+  }
+
+  public static HttpResponse<String> put(URI uri, String contentType, String body) {
+    return send(
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", contentType)
+            .PUT(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  /** A counter of the application's cache metrics, e.g. {@code cache_hits_total}. */
+  public static double metric(URI base, String name) {
+    var metrics = get(base.resolve("/metrics?scope=application"));
+    if (metrics.statusCode() == 404) {
+      return 0; // no application metric registered yet: nothing was cached so far
+    }
+    for (String line : metrics.body().split("\n")) {
+      if (line.startsWith(name + "{") && line.contains("cache=\"customer\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new IllegalStateException(name + " not in /metrics: " + metrics.body());
+  }
+
+  /** Writes a raw item to every memcached node (the key lives on one of them). */
+  public static void memcachedSet(String key, int ttlSeconds, String value) {
+    byte[] data = value.getBytes(StandardCharsets.UTF_8);
+    String command = "set " + key + " 0 " + ttlSeconds + " " + data.length + "\r\n";
+    for (String port : env("CACHE_PORTS").split(" ")) {
+      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(port))) {
+        socket.setSoTimeout(2000);
+        OutputStream out = socket.getOutputStream();
+        out.write(command.getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        byte[] reply = new byte[16];
+        int read = socket.getInputStream().read(reply);
+        String text = new String(reply, 0, Math.max(read, 0), StandardCharsets.US_ASCII);
+        if (!text.startsWith("STORED")) {
+          throw new IllegalStateException("set on " + port + " answered " + text);
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   public static HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
   }

@@ -8,35 +8,48 @@ import jakarta.interceptor.InvocationContext;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
-import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import net.spy.memcached.MemcachedClientIF;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import rdsmemcached.caching.boundary.CacheAside;
 import rdsmemcached.caching.boundary.CacheOutcome;
 import rdsmemcached.caching.boundary.CacheStatus;
+import rdsmemcached.caching.control.CacheEntries.Fill;
+import rdsmemcached.caching.control.CacheEntries.Found;
 
 /**
- * Cache-aside around any {@link CacheAside} method: read memcached, on a miss call the method and
- * store its result with a jittered TTL. Every memcached failure degrades to calling the method.
+ * Cache-aside around any {@link CacheAside} method, safe under concurrency:
+ *
+ * <ul>
+ *   <li>a hit is served from memcached, refreshed early by one reader now and then (XFetch);
+ *   <li>concurrent misses in this JVM share one load ({@link SingleFlight});
+ *   <li>across instances, the loader holds a lease in the key itself; the others poll with back-off
+ *       and load on their own only once the lease has expired;
+ *   <li>the loader stores its result only if no invalidation happened meanwhile (CAS);
+ *   <li>when memcached fails, the method is called directly ({@code BYPASS}), still coalesced.
+ * </ul>
  */
 @CacheAside
 @Interceptor
 @Priority(Interceptor.Priority.APPLICATION)
 public class CacheAsideInterceptor {
 
-  static final System.Logger LOG = System.getLogger(CacheAsideInterceptor.class.getName());
-  private static final Map<Method, CachedMethod> METHODS = new ConcurrentHashMap<>();
-  private static final Jsonb JSON = JsonbBuilder.create();
+  static final Map<Method, CachedMethod> METHODS = new ConcurrentHashMap<>();
+  static final SingleFlight<Loaded> FLIGHTS = new SingleFlight<>();
+  static final Jsonb JSON = JsonbBuilder.create();
+  static final long MAX_POLL_MILLIS = 100;
 
-  @Inject MemcachedClientIF memcached;
-  @Inject CacheAvailability availability;
+  /** A load's result, whether it is safe to hand to waiters that joined late, and its outcome. */
+  record Loaded(Object result, boolean fresh, CacheOutcome outcome) {}
+
+  @Inject CacheEntries entries;
   @Inject CacheStatus status;
+  @Inject CacheMetrics metrics;
 
-  /** Seconds an entry lives; a random jitter is added so entries written together expire apart. */
+  /** Seconds an entry is fresh; a random jitter is added so entries written together differ. */
   @Inject
   @ConfigProperty(name = "CACHE_TTL_SECONDS", defaultValue = "300")
   int ttlSeconds;
@@ -51,46 +64,211 @@ public class CacheAsideInterceptor {
   @ConfigProperty(name = "CACHE_NEGATIVE_TTL_SECONDS", defaultValue = "30")
   int negativeTtlSeconds;
 
+  /** Milliseconds a request waits for another request's load in this JVM before loading itself. */
+  @Inject
+  @ConfigProperty(name = "CACHE_COALESCE_WAIT_MS", defaultValue = "20000")
+  long coalesceWaitMillis;
+
   @AroundInvoke
   public Object cacheAside(InvocationContext call) throws Exception {
     CachedMethod method = METHODS.computeIfAbsent(call.getMethod(), CachedMethod::of);
-    String key = CacheKeys.of(method.keyPrefix(), call.getParameters());
-    Object stored;
-    try {
-      stored = memcached.get(key);
-      availability.succeeded(key);
-    } catch (RuntimeException unavailable) {
-      availability.failed(key, unavailable);
-      status.record(CacheOutcome.BYPASS);
-      return call.proceed();
-    }
-    if (stored instanceof String json) {
+    String key = method.key(call.getParameters());
+    CacheMetrics.Instruments counters = metrics.of(method.namespace());
+    for (int attempt = 1; ; attempt++) {
+      Found found;
       try {
-        Object cached = method.decode(JSON, json);
-        status.record(CacheOutcome.HIT);
-        return cached;
-      } catch (JsonbException unreadable) {
-        LOG.log(
-            Level.WARNING, "unreadable cache entry {0} replaced: {1}", key, unreadable.toString());
+        found = entries.read(key);
+      } catch (CacheUnavailableException down) {
+        counters.bypasses().inc();
+        return coalesced(key, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
+      }
+      if (found != null && !found.entry().isLease()) {
+        if (found.entry().refreshDue(System.currentTimeMillis()) && mayRefresh(key)) {
+          counters.earlyRefreshes().inc();
+          return report(refresh(call, key, method, found.cas(), counters));
+        }
+        try {
+          return report(hit(method, found, counters));
+        } catch (JsonbException unreadable) {
+          entries.invalidate(key);
+          continue;
+        }
+      }
+      var flight = FLIGHTS.run(key, coalesceWaitMillis, () -> lead(call, key, method, counters));
+      switch (flight.joined()) {
+        case LED:
+          return report(flight.value());
+        case FOLLOWED:
+          counters.coalescedWaits().inc();
+          if (flight.value().fresh() || attempt > 1) {
+            return report(flight.value());
+          }
+          continue; // the load raced a write: read again rather than hand out what it read
+        default:
+          counters.coalescedTimeouts().inc();
+          return report(direct(call, counters, CacheOutcome.MISS));
       }
     }
-    status.record(CacheOutcome.MISS);
-    Object result = call.proceed();
-    store(key, method, result);
-    return result;
   }
 
-  private void store(String key, CachedMethod method, Object result) {
-    int ttl = method.isNegative(result) ? negativeTtlSeconds : jittered(ttlSeconds);
+  /** The one request of this JVM that resolves a miss: lease, wait for another's, or load. */
+  private Loaded lead(
+      InvocationContext call, String key, CachedMethod method, CacheMetrics.Instruments counters)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(entries.leaseSeconds());
+    long pause = 5;
+    boolean waiting = false;
+    while (System.nanoTime() < deadline) {
+      String token = token();
+      try {
+        if (entries.lease(key, token)) {
+          return loadAndFill(call, key, method, token, counters);
+        }
+        Found found = entries.read(key);
+        if (found != null && !found.entry().isLease()) {
+          return hit(method, found, counters);
+        }
+      } catch (CacheUnavailableException down) {
+        counters.bypasses().inc();
+        return direct(call, counters, CacheOutcome.BYPASS);
+      } catch (JsonbException unreadable) {
+        entries.invalidate(key);
+        continue;
+      }
+      if (!waiting) {
+        counters.leaseWaits().inc();
+        waiting = true;
+      }
+      Thread.sleep(pause);
+      pause = Math.min(pause * 2, MAX_POLL_MILLIS);
+    }
+    counters.leaseTimeouts().inc();
+    return direct(call, counters, CacheOutcome.MISS);
+  }
+
+  private Loaded loadAndFill(
+      InvocationContext call,
+      String key,
+      CachedMethod method,
+      String token,
+      CacheMetrics.Instruments counters)
+      throws Exception {
+    long started = System.nanoTime();
+    Object result;
     try {
-      memcached.set(key, ttl, method.encode(JSON, result));
-    } catch (RuntimeException unavailable) {
-      availability.failed(key, unavailable);
+      result = call.proceed();
+    } catch (Exception failure) {
+      entries.releaseLease(key, token);
+      throw failure;
+    }
+    long took = System.nanoTime() - started;
+    counters.misses().inc();
+    counters.loaded(took);
+    Fill fill;
+    try {
+      fill =
+          entries.fillLease(key, token, stored(method, result, took), physicalTtl(method, result));
+    } catch (CacheUnavailableException down) {
+      return new Loaded(result, true, CacheOutcome.MISS);
+    }
+    if (fill == Fill.SUPERSEDED) {
+      counters.staleSetsPrevented().inc();
+    }
+    return new Loaded(result, fill == Fill.STORED, CacheOutcome.MISS);
+  }
+
+  /** An early refresh: reload, and swap only if the entry read is still there unchanged. */
+  private Loaded refresh(
+      InvocationContext call,
+      String key,
+      CachedMethod method,
+      long cas,
+      CacheMetrics.Instruments counters)
+      throws Exception {
+    long started = System.nanoTime();
+    Object result = call.proceed();
+    long took = System.nanoTime() - started;
+    counters.loaded(took);
+    try {
+      if (entries.swap(key, cas, stored(method, result, took), physicalTtl(method, result))
+          == Fill.SUPERSEDED) {
+        counters.staleSetsPrevented().inc();
+      }
+    } catch (CacheUnavailableException down) {
+      // the entry read stays until it expires
+    }
+    return new Loaded(result, true, CacheOutcome.MISS);
+  }
+
+  private boolean mayRefresh(String key) {
+    try {
+      return entries.refreshLease(key, token());
+    } catch (CacheUnavailableException down) {
+      return false;
     }
   }
 
-  private int jittered(int seconds) {
-    int jitter = seconds * ttlJitterPercent / 100;
-    return jitter <= 0 ? seconds : seconds + ThreadLocalRandom.current().nextInt(jitter + 1);
+  private Loaded hit(CachedMethod method, Found found, CacheMetrics.Instruments counters) {
+    Object cached = method.decode(JSON, found.entry().json());
+    (method.isNegative(cached) ? counters.negativeHits() : counters.hits()).inc();
+    return new Loaded(cached, true, CacheOutcome.HIT);
+  }
+
+  private Loaded direct(
+      InvocationContext call, CacheMetrics.Instruments counters, CacheOutcome outcome)
+      throws Exception {
+    long started = System.nanoTime();
+    Object result = call.proceed();
+    counters.loaded(System.nanoTime() - started);
+    return new Loaded(result, true, outcome);
+  }
+
+  private Object coalesced(
+      String key,
+      InvocationContext call,
+      CacheMetrics.Instruments counters,
+      SingleFlight.Load<Loaded> load)
+      throws Exception {
+    var flight = FLIGHTS.run(key, coalesceWaitMillis, load);
+    if (flight.joined() == SingleFlight.Joined.TIMED_OUT) {
+      counters.coalescedTimeouts().inc();
+      return report(direct(call, counters, CacheOutcome.BYPASS));
+    }
+    if (flight.joined() == SingleFlight.Joined.FOLLOWED) {
+      counters.coalescedWaits().inc();
+    }
+    return report(flight.value());
+  }
+
+  private Object report(Loaded loaded) {
+    status.record(loaded.outcome());
+    return loaded.result();
+  }
+
+  private String stored(CachedMethod method, Object result, long loadNanos) {
+    long fresh = TimeUnit.SECONDS.toMillis(logicalTtl(method, result));
+    return StoredEntry.value(
+        System.currentTimeMillis() + fresh,
+        TimeUnit.NANOSECONDS.toMillis(loadNanos),
+        method.encode(JSON, result));
+  }
+
+  private int logicalTtl(CachedMethod method, Object result) {
+    if (method.isNegative(result)) {
+      return negativeTtlSeconds;
+    }
+    int jitter = ttlSeconds * ttlJitterPercent / 100;
+    return jitter <= 0 ? ttlSeconds : ttlSeconds + ThreadLocalRandom.current().nextInt(jitter + 1);
+  }
+
+  /** memcached keeps an entry past its logical expiry so one reader can refresh it meanwhile. */
+  private int physicalTtl(CachedMethod method, Object result) {
+    int logical = method.isNegative(result) ? negativeTtlSeconds : ttlSeconds;
+    return logical + Math.max(entries.leaseSeconds(), logical / 10);
+  }
+
+  private static String token() {
+    var random = ThreadLocalRandom.current();
+    return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
   }
 }

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  */
 final class CacheKeys {
 
-  static final int MAX_KEY_LENGTH = 250;
+  /** memcached allows 250 bytes; 10 are kept for the refresh-lease suffix. */
+  static final int MAX_KEY_LENGTH = 240;
+
   private static final Pattern NAMESPACE = Pattern.compile("[a-z][a-z0-9-]{0,31}");
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 

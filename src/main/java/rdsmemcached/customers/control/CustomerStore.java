@@ -15,14 +15,20 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import rdsmemcached.caching.boundary.CacheAside;
+import rdsmemcached.caching.boundary.CacheInvalidate;
+import rdsmemcached.caching.boundary.CacheKey;
 import rdsmemcached.customers.entity.Customer;
 
-/** The customers table, read through the deliberately slow query. Knows SQL, not caching. */
+/**
+ * The customers table, read through the deliberately slow query. Knows SQL; what is cached is
+ * declared with annotations and done by the caching interceptors.
+ */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.SUPPORTS)
 public class CustomerStore {
 
   static final String SLOW_QUERY = "SELECT id, value, SLEEP(?) FROM customers WHERE id = ?";
+  static final String UPDATE = "UPDATE customers SET value = ? WHERE id = ?";
   static final System.Logger LOG = System.getLogger(CustomerStore.class.getName());
 
   /** Created by Payara Micro from server-config/post-boot-commands.asadmin. */
@@ -61,4 +67,24 @@ public class CustomerStore {
   public Optional<Customer> findCached(long id) {
     return find(id);
   }
+
+  /** Changes the value; false when there is no such row. The cached entry goes after commit. */
+  @TransactionAttribute(TransactionAttributeType.REQUIRED)
+  @CacheInvalidate(namespace = "customer")
+  public boolean update(@CacheKey long id, String value) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement update = connection.prepareStatement(UPDATE)) {
+      update.setString(1, value);
+      update.setLong(2, id);
+      update.setQueryTimeout(queryTimeoutMarginSeconds);
+      return update.executeUpdate() > 0;
+    } catch (SQLException e) {
+      LOG.log(Level.WARNING, "customers update failed for id {0}: {1}", id, e.toString());
+      throw new StoreUnavailableException("database unavailable", e);
+    }
+  }
+
+  /** Drops the cached entry; the row is untouched. */
+  @CacheInvalidate(namespace = "customer")
+  public void evict(long id) {}
 }

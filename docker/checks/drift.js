@@ -1,0 +1,211 @@
+// Keeps the image and the compose stack from drifting away from bin/run and server-config/:
+// the same start command, the same env names and defaults, the same ports, the same init SQL.
+// usage: node drift.js ROOT DOCKERFILE COMPOSE_FILE ENV_EXAMPLE
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const YAML = require("yaml");
+const { DockerfileParser } = require("dockerfile-ast");
+
+const [root, dockerfilePath, composePath, envExamplePath] = process.argv.slice(2).map((p) => path.resolve(p));
+const read = (p) => fs.readFileSync(p, "utf8");
+const rel = (p) => path.relative(root, p);
+const failures = [];
+const check = (ok, message) => {
+  if (!ok) failures.push(message);
+};
+
+// --- the sources of truth ---------------------------------------------------------------
+const keyValues = (text) => {
+  const map = new Map();
+  for (const line of text.split("\n")) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m && !line.trim().startsWith("#")) map.set(m[1], m[2]);
+  }
+  return map;
+};
+const defaultsEnv = keyValues(read(path.join(root, "server-config/defaults.env")));
+const appConfig = keyValues(read(path.join(root, "src/main/resources/META-INF/microprofile-config.properties")));
+const startScript = read(path.join(root, "server-config/start-payara.sh"));
+const pom = read(path.join(root, "pom.xml"));
+const defaultPort = defaultsEnv.get("PORT");
+const knownNames = new Set([...defaultsEnv.keys(), ...appConfig.keys(), "DB_PASS", "CACHE_HOSTS"]);
+const defaultOf = (name) => defaultsEnv.get(name) ?? appConfig.get(name);
+const pathOverrides = [...startScript.matchAll(/: "\$\{([A-Z_]+):=/g)].map((m) => m[1]);
+const payaraVersion = /<payara\.version>([^<]+)</.exec(pom)?.[1];
+const javaRelease = /<maven\.compiler\.release>([^<]+)</.exec(pom)?.[1];
+const startCommand = "server-config/start-payara.sh";
+
+check(defaultPort, "server-config/defaults.env has no PORT");
+check(pathOverrides.length >= 3, "start-payara.sh no longer takes PAYARA_MICRO_JAR/APP_WAR/JDBC_DRIVER");
+for (const script of ["bin/run", "bin/test"]) {
+  const text = read(path.join(root, script)).split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
+  check(text.includes(startCommand), `${script} does not start Payara Micro with ${startCommand}`);
+  check(!/\bjava\b[^\n]*-jar/.test(text), `${script} starts java itself instead of ${startCommand}`);
+}
+
+// --- Dockerfile ----------------------------------------------------------------------------
+const dockerfileText = read(dockerfilePath);
+const stages = [];
+for (const instruction of DockerfileParser.parse(dockerfileText).getInstructions()) {
+  if (instruction.getKeyword() === "FROM") stages.push({ from: instruction, instructions: [] });
+  else if (stages.length > 0) stages[stages.length - 1].instructions.push(instruction);
+}
+check(stages.length >= 2, `${rel(dockerfilePath)}: expected a multi-stage build (build, then run)`);
+const build = stages[0];
+const run = stages[stages.length - 1];
+const of = (stage, keyword) => (stage ? stage.instructions.filter((i) => i.getKeyword() === keyword) : []);
+const argsOf = (i) => (i.getArgumentsContent() || "").trim();
+const jsonArgs = (i) => {
+  try {
+    return JSON.parse(argsOf(i));
+  } catch {
+    return null;
+  }
+};
+
+if (build) {
+  check(/(^|-)17([-.]|$)/.test(build.from.getImageTag() || ""), `${rel(dockerfilePath)}: build stage is not a JDK ${javaRelease} image`);
+  check(of(build, "RUN").some((i) => /\.\/mvnw\b.*\bpackage\b/.test(argsOf(i))), `${rel(dockerfilePath)}: build stage does not run ./mvnw package`);
+}
+if (run) {
+  const expectedBase = `payara/micro:${payaraVersion}-jdk${javaRelease}`;
+  const base = `${run.from.getImageName()}:${run.from.getImageTag()}`;
+  check(base === expectedBase, `${rel(dockerfilePath)}: runtime base is ${base}, pom.xml says ${expectedBase}`);
+
+  // server-config/ is copied whole, and its start script is the entrypoint, with no arguments
+  const copies = of(run, "COPY").map((i) => {
+    const parts = argsOf(i).split(/\s+/);
+    return { from: i.getFromFlag() ? i.getFromFlag().getValue() : null, src: parts.slice(0, -1), dest: parts[parts.length - 1] };
+  });
+  const configCopy = copies.find((c) => !c.from && c.src.length === 1 && c.src[0].replace(/\/$/, "") === "server-config");
+  check(configCopy, `${rel(dockerfilePath)}: server-config/ is not copied into the image as a whole`);
+  const configDir = configCopy ? configCopy.dest.replace(/\/$/, "") : "?";
+  const entrypoints = of(run, "ENTRYPOINT");
+  const entrypoint = entrypoints.length > 0 ? jsonArgs(entrypoints[entrypoints.length - 1]) : null;
+  const expectedEntrypoint = [`${configDir}/start-payara.sh`];
+  check(
+    JSON.stringify(entrypoint) === JSON.stringify(expectedEntrypoint),
+    `${rel(dockerfilePath)}: ENTRYPOINT is ${JSON.stringify(entrypoint)}, bin/run starts ${startCommand}: expected ${JSON.stringify(expectedEntrypoint)}`,
+  );
+  for (const cmd of of(run, "CMD")) {
+    check(JSON.stringify(jsonArgs(cmd)) === "[]", `${rel(dockerfilePath)}: CMD adds arguments (${argsOf(cmd)}); start-payara.sh takes none`);
+  }
+
+  // path overrides point at what the image copies in; no other settings are baked in
+  const env = new Map();
+  for (const i of of(run, "ENV")) for (const p of i.getProperties()) env.set(p.getName(), p.getValue());
+  for (const name of env.keys()) {
+    check(pathOverrides.includes(name), `${rel(dockerfilePath)}: ENV ${name} is not one of start-payara.sh's path overrides (${pathOverrides.join(", ")}); settings come from the environment`);
+  }
+  const copiedTo = (artifact) => copies.find((c) => c.from && c.src.some((s) => s.endsWith(artifact)))?.dest;
+  check(env.get("PAYARA_MICRO_JAR") === "/opt/payara/payara-micro.jar", `${rel(dockerfilePath)}: PAYARA_MICRO_JAR is not the base image's /opt/payara/payara-micro.jar`);
+  check(env.get("APP_WAR") && env.get("APP_WAR") === copiedTo("target/rds-memcached.war"), `${rel(dockerfilePath)}: APP_WAR is not where the WAR is copied`);
+  check(env.get("JDBC_DRIVER") && env.get("JDBC_DRIVER") === copiedTo("target/lib/mysql-connector-j.jar"), `${rel(dockerfilePath)}: JDBC_DRIVER is not where the JDBC driver is copied`);
+
+  const exposed = of(run, "EXPOSE").flatMap((i) => argsOf(i).split(/\s+/)).map((p) => p.replace(/\/tcp$/, ""));
+  check(JSON.stringify(exposed) === JSON.stringify([defaultPort]), `${rel(dockerfilePath)}: EXPOSE ${exposed.join(" ")} differs from PORT=${defaultPort} in server-config/defaults.env`);
+
+  const users = of(run, "USER");
+  check(users.length > 0 && !/^(root|0)(:|$)/.test(argsOf(users[users.length - 1])), `${rel(dockerfilePath)}: the image does not run as a non-root user`);
+}
+const healthchecks = run ? of(run, "HEALTHCHECK") : [];
+const imageProbe = healthchecks.length > 0 ? argsOf(healthchecks[0]).replace(/^(--\S+\s+)*CMD\s+/s, "").replace(/\\\n\s*/g, "") : "";
+check(imageProbe.includes(`/\${PORT:-${defaultPort}}`) && imageProbe.includes("GET /health/ready "), `${rel(dockerfilePath)}: HEALTHCHECK does not probe /health/ready on \${PORT:-${defaultPort}}`);
+
+// JVM flags live in server-config/jvm.options only
+const withoutComments = (text) => text.split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
+const composeText = read(composePath);
+for (const [name, text] of [[rel(dockerfilePath), dockerfileText], [rel(composePath), composeText]]) {
+  const flag = /(-Xm[sx]\d|-Xss\d|-XX:|JAVA_OPTS|JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|PAYARA_OPTS)/.exec(withoutComments(text));
+  check(!flag, `${name}: sets JVM/Payara options (${flag && flag[1]}); they belong in server-config/jvm.options`);
+}
+
+// --- compose -------------------------------------------------------------------------------
+const composeDir = path.dirname(composePath);
+const compose = YAML.parseDocument(composeText, { merge: true }).toJS({ maxAliasCount: -1 }) || {};
+const services = compose.services || {};
+const app = Object.entries(services).find(([, s]) => s.build)?.[1];
+const mysqlName = Object.keys(services).find((n) => /^mysql:/.test(services[n].image || ""));
+const mysql = services[mysqlName];
+const memcacheds = Object.keys(services).filter((n) => /^memcached:/.test(services[n].image || ""));
+const envOf = (service) => {
+  const e = service?.environment || {};
+  if (!Array.isArray(e)) return e;
+  return Object.fromEntries(e.map((kv) => (kv.includes("=") ? [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)] : [kv, null])));
+};
+const sourceOf = (volume) => (typeof volume === "string" ? volume.split(":")[0] : volume.source);
+const targetOf = (volume) => (typeof volume === "string" ? volume.split(":")[1] : volume.target);
+
+check(app, `${rel(composePath)}: no service is built from the Dockerfile`);
+check(mysql && mysql.image === "mysql:8.0", `${rel(composePath)}: no mysql:8.0 service`);
+check(memcacheds.length === 2 && memcacheds.every((n) => services[n].image === "memcached:1.6"), `${rel(composePath)}: expected two memcached:1.6 services, found ${memcacheds.length}`);
+for (const [name, service] of Object.entries(services)) {
+  check(service.healthcheck && service.healthcheck.test, `${rel(composePath)}: service ${name} has no healthcheck`);
+}
+if (app) {
+  const context = path.resolve(composeDir, app.build.context || ".");
+  check(context === root, `${rel(composePath)}: app build context ${app.build.context} is not the repository root`);
+  check(path.resolve(context, app.build.dockerfile || "Dockerfile") === path.join(root, "docker/Dockerfile"), `${rel(composePath)}: app is not built from docker/Dockerfile`);
+  const env = envOf(app);
+  for (const name of Object.keys(env)) {
+    check(knownNames.has(name), `${rel(composePath)}: app sets ${name}, which neither server-config/defaults.env nor microprofile-config.properties knows`);
+  }
+  check(!("PORT" in env) || String(env.PORT) === defaultPort, `${rel(composePath)}: app sets PORT=${env.PORT}, the image exposes ${defaultPort}`);
+  check("DB_PASS" in env, `${rel(composePath)}: app does not get DB_PASS (start-payara.sh requires it)`);
+  const containerPorts = (app.ports || []).map((p) => (typeof p === "string" ? p.split(":").pop() : String(p.target)));
+  check(JSON.stringify(containerPorts) === JSON.stringify([defaultPort]), `${rel(composePath)}: app publishes container port(s) ${containerPorts.join(", ")}, the app listens on ${defaultPort}`);
+  const dependsOn = app.depends_on || {};
+  for (const name of Object.keys(services).filter((n) => services[n] !== app)) {
+    check(dependsOn[name] && dependsOn[name].condition === "service_healthy", `${rel(composePath)}: app does not wait for ${name} to be healthy`);
+  }
+  const test = app.healthcheck?.test || [];
+  const composeProbe = (test[0] === "CMD-SHELL" ? test[1] : "").replace(/\$\$/g, "$");
+  check(composeProbe === imageProbe, `${rel(composePath)}: app healthcheck differs from the image's HEALTHCHECK:\n    compose: ${composeProbe}\n    image:   ${imageProbe}`);
+  const cacheHosts = [env.CACHE_HOST1, env.CACHE_HOST2].map(String);
+  check(JSON.stringify(cacheHosts) === JSON.stringify(memcacheds.map((n) => `${n}:11211`)), `${rel(composePath)}: CACHE_HOST1/2 (${cacheHosts.join(", ")}) do not name the memcached services`);
+  check(env.DB_HOST === mysqlName && String(env.DB_PORT) === "3306", `${rel(composePath)}: DB_HOST/DB_PORT do not point at the ${mysqlName} service`);
+  if (mysql) {
+    const menv = envOf(mysql);
+    check(menv.MYSQL_DATABASE === env.DB_NAME && menv.MYSQL_USER === env.DB_USER && menv.MYSQL_PASSWORD === env.DB_PASS, `${rel(composePath)}: MYSQL_DATABASE/USER/PASSWORD differ from the app's DB_NAME/DB_USER/DB_PASS`);
+  }
+}
+if (mysql) {
+  const volumes = mysql.volumes || [];
+  const mounted = (target) => volumes.find((v) => (targetOf(v) || "").startsWith(target));
+  const init = mounted("/docker-entrypoint-initdb.d/");
+  const services = read(path.join(root, "bin/services"));
+  check(init && path.resolve(composeDir, sourceOf(init)) === path.join(root, "docker/mysql/init.sql") && services.includes("docker/mysql/init.sql"), `${rel(composePath)}: mysql does not load docker/mysql/init.sql, the file bin/services loads`);
+  const cnf = mounted("/etc/mysql/conf.d/");
+  check(cnf && fs.existsSync(path.resolve(composeDir, sourceOf(cnf))), `${rel(composePath)}: mysql does not mount a my.cnf into /etc/mysql/conf.d/`);
+  if (cnf && fs.existsSync(path.resolve(composeDir, sourceOf(cnf)))) {
+    const settings = keyValues(read(path.resolve(composeDir, sourceOf(cnf))).replace(/^\s*([a-z_-]+)\s*=/gm, (m, k) => `${k.replace(/-/g, "_")}=`));
+    check(["ON", "1"].includes(String(settings.get("slow_query_log")).toUpperCase()), "my.cnf: slow_query_log is not ON");
+    check(Number(settings.get("long_query_time")) < Number(defaultOf("SLOW_QUERY_SECONDS")), `my.cnf: long_query_time ${settings.get("long_query_time")} would not log the ${defaultOf("SLOW_QUERY_SECONDS")} s query`);
+    const logDir = path.posix.dirname(settings.get("slow_query_log_file") || "");
+    const logVolume = volumes.find((v) => targetOf(v) === logDir);
+    check(logVolume && /^[./]/.test(sourceOf(logVolume)), `${rel(composePath)}: the slow log folder ${logDir} is not mapped to a host folder`);
+  }
+}
+
+// --- .env.example lists every variable compose reads, with the app's defaults -------------------
+const referenced = new Set([...withoutComments(composeText).matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
+for (const [name, value] of Object.entries(envOf(app))) if (value === null) referenced.add(name);
+const example = new Map();
+for (const line of read(envExamplePath).split("\n")) {
+  const m = /^#?\s*([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+  if (m) example.set(m[1], m[2]);
+}
+for (const name of referenced) check(example.has(name), `${rel(envExamplePath)}: ${name} is used by ${rel(composePath)} but not listed`);
+for (const [name, value] of example) {
+  check(referenced.has(name), `${rel(envExamplePath)}: ${name} is listed but ${rel(composePath)} does not use it`);
+  if (name !== "DB_PASS" && defaultOf(name) !== undefined) {
+    check(value === defaultOf(name), `${rel(envExamplePath)}: ${name}=${value}, the app's default is ${defaultOf(name)}`);
+  }
+}
+
+if (failures.length > 0) {
+  for (const f of failures) console.error(`drift: ${f}`);
+  process.exit(1);
+}
+console.log(`ok: image and compose agree with bin/run and server-config/ (start command ${startCommand}, port ${defaultPort}, ${knownNames.size} known settings)`);

@@ -1,0 +1,163 @@
+package rdsmemcached.caching.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import net.spy.memcached.CASResponse;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.MemcachedClientIF;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The memcached side of cache-aside: read with CAS ids, take and fill leases, invalidate. Every
+ * failure of memcached surfaces as {@link CacheUnavailableException} and is reported to {@link
+ * CacheAvailability} once per outage.
+ *
+ * <p>Stale sets are prevented by compare-and-swap on the data key itself: a loader first puts a
+ * lease marker with its own token into the key ({@code add}, so only one loader wins), reads the
+ * database, then replaces the marker with the value using the CAS id of the marker it still sees.
+ * An invalidation deletes the key — marker included — so a loader that read the row before a write
+ * finds its marker gone (or another loader's) and does not store what it read. Early refreshes swap
+ * against the CAS id of the value they replace, with the same effect.
+ */
+@ApplicationScoped
+public class CacheEntries {
+
+  static final System.Logger LOG = System.getLogger(CacheEntries.class.getName());
+
+  @Inject MemcachedClientIF memcached;
+  @Inject CacheAvailability availability;
+
+  @Inject
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
+  long operationTimeoutMillis;
+
+  /** Seconds a loader's lease lasts: waiters on other instances load themselves after it. */
+  @Inject
+  @ConfigProperty(name = "CACHE_LEASE_SECONDS", defaultValue = "15")
+  int leaseSeconds;
+
+  /** Appended to a key for its early-refresh lease; {@link CacheKeys} leaves room for it. */
+  static final String REFRESH_SUFFIX = "#refresh";
+
+  record Found(StoredEntry entry, long cas) {}
+
+  /** The key's entry with its CAS id, or null when absent (or unreadable). */
+  Found read(String key) throws CacheUnavailableException {
+    CASValue<Object> stored = call(key, () -> memcached.gets(key));
+    if (stored == null) {
+      return null;
+    }
+    StoredEntry entry = StoredEntry.parse(stored.getValue());
+    return entry == null ? null : new Found(entry, stored.getCas());
+  }
+
+  /** Puts this loader's lease marker into the absent key; false when someone was faster. */
+  boolean lease(String key, String token) throws CacheUnavailableException {
+    if (await(key, () -> memcached.add(key, leaseSeconds, StoredEntry.lease(token)))) {
+      return true;
+    }
+    CASValue<Object> stored = call(key, () -> memcached.gets(key));
+    if (stored != null && StoredEntry.parse(stored.getValue()) == null) {
+      // an item this code cannot read (another format): take it over rather than wait on it
+      return swap(key, stored.getCas(), StoredEntry.lease(token), leaseSeconds) == Fill.STORED;
+    }
+    return false;
+  }
+
+  /** Takes the short refresh lease that lets one reader refresh a value early. */
+  boolean refreshLease(String key, String token) throws CacheUnavailableException {
+    return await(key, () -> memcached.add(key + REFRESH_SUFFIX, leaseSeconds, token));
+  }
+
+  enum Fill {
+    STORED,
+    SUPERSEDED
+  }
+
+  /** Replaces this loader's own lease marker with the value, unless it was invalidated. */
+  Fill fillLease(String key, String token, String value, int ttlSeconds)
+      throws CacheUnavailableException {
+    Found now = read(key);
+    if (now == null || !now.entry().isLease() || !token.equals(now.entry().token())) {
+      return Fill.SUPERSEDED;
+    }
+    return swap(key, now.cas(), value, ttlSeconds);
+  }
+
+  /** Replaces the value read with CAS id {@code cas}, unless it changed or was deleted since. */
+  Fill swap(String key, long cas, String value, int ttlSeconds) throws CacheUnavailableException {
+    CASResponse response =
+        call(key, () -> memcached.cas(key, cas, ttlSeconds, value, memcached.getTranscoder()));
+    return response == CASResponse.OK ? Fill.STORED : Fill.SUPERSEDED;
+  }
+
+  /** Removes this loader's marker after a failed load, so waiters need not sit out the lease. */
+  void releaseLease(String key, String token) {
+    try {
+      Found now = read(key);
+      if (now != null && now.entry().isLease() && token.equals(now.entry().token())) {
+        memcached.delete(key, now.cas());
+      }
+    } catch (CacheUnavailableException | RuntimeException ignored) {
+      // the marker expires with the lease
+    }
+  }
+
+  /** Deletes the key; retried, because a missed invalidation means a stale read until expiry. */
+  boolean invalidate(String key) {
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await(key, () -> memcached.delete(key));
+        return true;
+      } catch (CacheUnavailableException unavailable) {
+        if (attempt == 3) {
+          LOG.log(
+              Level.ERROR,
+              "could not invalidate {0}: {1}; its node may serve the old entry until it expires",
+              key,
+              unavailable.getMessage());
+        }
+      }
+    }
+    return false;
+  }
+
+  int leaseSeconds() {
+    return leaseSeconds;
+  }
+
+  private boolean await(String key, Supplier<Future<Boolean>> start)
+      throws CacheUnavailableException {
+    return call(
+        key,
+        () -> {
+          Future<Boolean> operation = start.get();
+          try {
+            return operation.get(operationTimeoutMillis, TimeUnit.MILLISECONDS);
+          } catch (TimeoutException | ExecutionException e) {
+            operation.cancel(false);
+            throw new IllegalStateException(e.toString(), e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        });
+  }
+
+  private <T> T call(String key, Supplier<T> operation) throws CacheUnavailableException {
+    try {
+      T result = operation.get();
+      availability.succeeded(key);
+      return result;
+    } catch (RuntimeException unavailable) {
+      availability.failed(key, unavailable);
+      throw new CacheUnavailableException(unavailable);
+    }
+  }
+}

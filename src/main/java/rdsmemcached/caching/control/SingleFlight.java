@@ -1,0 +1,72 @@
+package rdsmemcached.caching.control;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs at most one load per key at a time in this JVM; concurrent callers for the key wait for that
+ * load's result instead of starting their own (request coalescing).
+ *
+ * <p>Followers wait at most a bounded time, then give up ({@link Joined#TIMED_OUT}), so a stuck
+ * load cannot pin every request thread. A write forgets the key's flight, so requests that start
+ * after it never join a load that may have read the old row.
+ */
+final class SingleFlight<V> {
+
+  /** How a caller took part. */
+  enum Joined {
+    LED,
+    FOLLOWED,
+    TIMED_OUT
+  }
+
+  record Result<V>(V value, Joined joined) {}
+
+  /** The load; may throw anything, which every waiter then sees. */
+  interface Load<V> {
+    V run() throws Exception;
+  }
+
+  private final ConcurrentHashMap<String, CompletableFuture<V>> flights = new ConcurrentHashMap<>();
+
+  Result<V> run(String key, long maxWaitMillis, Load<V> load) throws Exception {
+    var mine = new CompletableFuture<V>();
+    CompletableFuture<V> running = flights.putIfAbsent(key, mine);
+    if (running != null) {
+      return follow(running, maxWaitMillis);
+    }
+    try {
+      V value = load.run();
+      mine.complete(value);
+      return new Result<>(value, Joined.LED);
+    } catch (Exception | Error failure) {
+      mine.completeExceptionally(failure);
+      throw failure;
+    } finally {
+      flights.remove(key, mine);
+    }
+  }
+
+  void forget(String key) {
+    flights.remove(key);
+  }
+
+  private Result<V> follow(CompletableFuture<V> running, long maxWaitMillis) throws Exception {
+    try {
+      return new Result<>(running.get(maxWaitMillis, TimeUnit.MILLISECONDS), Joined.FOLLOWED);
+    } catch (TimeoutException slow) {
+      return new Result<>(null, Joined.TIMED_OUT);
+    } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw failed;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw interrupted;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+# A private instance reached only through SSM Session Manager: no key pair, no public
+# address, no inbound rule. It exists to forward a local port to RDS.
+
+data "aws_ssm_parameter" "al2023_ami" {
+  name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.cpu_architecture == "ARM64" ? "arm64" : "x86_64"}"
+}
+
+resource "aws_instance" "bastion" {
+  ami                         = data.aws_ssm_parameter.al2023_ami.insecure_value
+  instance_type               = var.bastion_instance_type
+  subnet_id                   = aws_subnet.private[var.availability_zones[0]].id
+  vpc_security_group_ids      = [aws_security_group.main["bastion"].id]
+  iam_instance_profile        = aws_iam_instance_profile.bastion.name
+  associate_public_ip_address = false
+
+  metadata_options {
+    http_tokens   = "required"
+    http_endpoint = "enabled"
+  }
+
+  root_block_device {
+    encrypted   = true
+    volume_type = "gp3"
+  }
+
+  tags = { Name = "${local.name}-bastion" }
+
+  lifecycle {
+    # A newer AMI alone is no reason to replace the bastion.
+    ignore_changes = [ami]
+  }
+
+  # Session Manager needs a route out (SSM endpoints) before the agent registers.
+  depends_on = [aws_route.private_nat]
+}

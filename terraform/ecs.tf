@@ -1,0 +1,171 @@
+locals {
+  container_name = "app"
+
+  container_health_command = coalesce(var.container_health_command, [
+    "CMD",
+    "bash",
+    "-c",
+    "exec 3<>/dev/tcp/127.0.0.1/${var.container_port} && printf 'GET ${var.health_check_path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '",
+  ])
+
+  # Plain settings only; the password comes in through `secrets` below.
+  app_environment = merge(var.extra_environment, {
+    DB_HOST            = aws_db_instance.main.address
+    DB_PORT            = tostring(local.db_port)
+    DB_NAME            = var.db_name
+    DB_USER            = var.db_username
+    CACHE_HOSTS        = local.cache_hosts
+    PORT               = tostring(var.container_port)
+    SLOW_QUERY_SECONDS = var.slow_query_seconds
+  })
+}
+
+resource "aws_ecs_cluster" "main" {
+  name = local.name
+
+  setting {
+    name  = "containerInsights"
+    value = var.container_insights ? "enabled" : "disabled"
+  }
+
+  tags = { Name = local.name }
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = local.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = tostring(var.task_cpu)
+  memory                   = tostring(var.task_memory)
+  execution_role_arn       = aws_iam_role.task_execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+
+  container_definitions = jsonencode([{
+    name      = local.container_name
+    image     = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
+    essential = true
+
+    portMappings = [{
+      containerPort = var.container_port
+      protocol      = "tcp"
+    }]
+
+    environment = [for k in sort(keys(local.app_environment)) : { name = k, value = local.app_environment[k] }]
+
+    secrets = [{
+      name      = "DB_PASS"
+      valueFrom = "${local.db_secret_arn}:password::"
+    }]
+
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = var.region
+        awslogs-stream-prefix = "ecs"
+      }
+    }
+
+    healthCheck = {
+      command     = local.container_health_command
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = var.container_health_start_period
+    }
+  }])
+
+  tags = { Name = local.name }
+}
+
+resource "aws_ecs_service" "app" {
+  name                              = local.name
+  cluster                           = aws_ecs_cluster.main.id
+  task_definition                   = aws_ecs_task_definition.app.arn
+  launch_type                       = "FARGATE"
+  platform_version                  = "LATEST"
+  desired_count                     = var.desired_count
+  health_check_grace_period_seconds = var.health_check_grace_period_seconds
+  propagate_tags                    = "SERVICE"
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+
+  network_configuration {
+    subnets          = [for s in aws_subnet.private : s.id]
+    security_groups  = [aws_security_group.main["ecs"].id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.app.arn
+    container_name   = local.container_name
+    container_port   = var.container_port
+  }
+
+  tags = { Name = local.name }
+
+  # Auto scaling owns the running count once the service exists.
+  lifecycle {
+    ignore_changes = [desired_count]
+  }
+
+  depends_on = [aws_lb_listener.http, aws_iam_role_policy.task_execution_db_secret]
+}
+
+resource "aws_appautoscaling_target" "app" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.main.name}/${aws_ecs_service.app.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = var.min_capacity
+  max_capacity       = var.max_capacity
+
+  tags = { Name = local.name }
+}
+
+resource "aws_appautoscaling_policy" "cpu" {
+  name               = "${local.name}-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.app.service_namespace
+  resource_id        = aws_appautoscaling_target.app.resource_id
+  scalable_dimension = aws_appautoscaling_target.app.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.cpu_target_percent
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+resource "aws_appautoscaling_policy" "requests" {
+  name               = "${local.name}-requests"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.app.service_namespace
+  resource_id        = aws_appautoscaling_target.app.resource_id
+  scalable_dimension = aws_appautoscaling_target.app.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value       = var.requests_per_target
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ALBRequestCountPerTarget"
+      resource_label         = "${aws_lb.main.arn_suffix}/${aws_lb_target_group.app.arn_suffix}"
+    }
+  }
+}

@@ -1,0 +1,79 @@
+data "aws_caller_identity" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+
+  ecs_tasks_trust = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      # Only tasks of this account may assume the roles (confused-deputy guard).
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+    }]
+  })
+}
+
+# Used by the ECS agent: pull the image, write logs, read the DB secret.
+resource "aws_iam_role" "task_execution" {
+  name               = "${local.name}-task-execution"
+  assume_role_policy = local.ecs_tasks_trust
+
+  tags = { Name = "${local.name}-task-execution" }
+}
+
+resource "aws_iam_role_policy_attachment" "task_execution_managed" {
+  role       = aws_iam_role.task_execution.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+# The RDS-managed secret is encrypted with the aws/secretsmanager key, so no kms:Decrypt is needed.
+resource "aws_iam_role_policy" "task_execution_db_secret" {
+  name = "read-db-master-secret"
+  role = aws_iam_role.task_execution.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue"]
+      Resource = [local.db_secret_arn]
+    }]
+  })
+}
+
+# Used by the application itself, which calls no AWS API: no permissions.
+resource "aws_iam_role" "task" {
+  name               = "${local.name}-task"
+  assume_role_policy = local.ecs_tasks_trust
+
+  tags = { Name = "${local.name}-task" }
+}
+
+resource "aws_iam_role" "bastion" {
+  name = "${local.name}-bastion"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+
+  tags = { Name = "${local.name}-bastion" }
+}
+
+resource "aws_iam_role_policy_attachment" "bastion_ssm" {
+  role       = aws_iam_role.bastion.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_instance_profile" "bastion" {
+  name = "${local.name}-bastion"
+  role = aws_iam_role.bastion.name
+
+  tags = { Name = "${local.name}-bastion" }
+}

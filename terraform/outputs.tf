@@ -1,0 +1,77 @@
+# No output carries a password: it lives only in the RDS-managed secret.
+
+output "aws_region" {
+  description = "Region of the stack (used by bin/deploy)."
+  value       = var.region
+}
+
+output "alb_url" {
+  description = "URL of the application."
+  value       = "${var.certificate_arn == null ? "http" : "https"}://${aws_lb.main.dns_name}/"
+}
+
+output "ecr_repository_url" {
+  description = "Where bin/deploy pushes the image."
+  value       = aws_ecr_repository.app.repository_url
+}
+
+output "image" {
+  description = "Image the task definition runs."
+  value       = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
+}
+
+output "ecs_cluster_name" {
+  description = "ECS cluster name."
+  value       = aws_ecs_cluster.main.name
+}
+
+output "ecs_service_name" {
+  description = "ECS service name."
+  value       = aws_ecs_service.app.name
+}
+
+output "log_group_name" {
+  description = "CloudWatch log group of the app."
+  value       = aws_cloudwatch_log_group.app.name
+}
+
+output "bastion_instance_id" {
+  description = "SSM bastion instance id (target of aws ssm start-session)."
+  value       = aws_instance.bastion.id
+}
+
+output "db_host" {
+  description = "RDS endpoint address (private)."
+  value       = aws_db_instance.main.address
+}
+
+output "db_name" {
+  description = "Database name."
+  value       = var.db_name
+}
+
+output "db_user" {
+  description = "Master user name."
+  value       = var.db_username
+}
+
+output "db_secret_arn" {
+  description = "ARN of the RDS-managed Secrets Manager secret holding the master credentials (the ARN, not the value)."
+  value       = local.db_secret_arn
+}
+
+output "cache_hosts" {
+  description = "Memcached nodes as passed to the app in CACHE_HOSTS."
+  value       = local.cache_hosts
+}
+
+output "db_port_forward_command" {
+  description = "Forwards localhost:13306 to RDS through the bastion (needs the Session Manager plugin)."
+  value = join(" ", [
+    "aws ssm start-session",
+    "--region ${var.region}",
+    "--target ${aws_instance.bastion.id}",
+    "--document-name AWS-StartPortForwardingSessionToRemoteHost",
+    "--parameters '{\"host\":[\"${aws_db_instance.main.address}\"],\"portNumber\":[\"${local.db_port}\"],\"localPortNumber\":[\"13306\"]}'",
+  ])
+}

@@ -1,0 +1,167 @@
+# What the variables switch, and what they refuse.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+run "nat_gateway_per_zone" {
+  variables {
+    single_nat_gateway = false
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.main) == 3 && length(aws_eip.nat) == 3
+    error_message = "single_nat_gateway = false must give one NAT gateway (and address) per zone."
+  }
+  assert {
+    condition     = alltrue([for az, r in aws_route.private_nat : r.nat_gateway_id == aws_nat_gateway.main[az].id])
+    error_message = "Each private subnet must leave through the NAT gateway of its own zone."
+  }
+  assert {
+    condition     = alltrue([for az, n in aws_nat_gateway.main : n.subnet_id == aws_subnet.public[az].id])
+    error_message = "Each NAT gateway must sit in the public subnet of its zone."
+  }
+}
+
+run "https_with_certificate" {
+  variables {
+    certificate_arn = "arn:aws:acm:ap-northeast-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+  }
+
+  assert {
+    condition     = length(aws_lb_listener.https) == 1 && aws_lb_listener.https[0].port == 443 && aws_lb_listener.https[0].default_action[0].target_group_arn == aws_lb_target_group.app.arn
+    error_message = "A certificate must add an HTTPS listener on 443 forwarding to the app."
+  }
+  assert {
+    condition     = aws_lb_listener.http.default_action[0].type == "redirect" && aws_lb_listener.http.default_action[0].redirect[0].protocol == "HTTPS"
+    error_message = "With HTTPS, port 80 must redirect to it."
+  }
+  assert {
+    condition     = toset([for r in aws_vpc_security_group_ingress_rule.main : r.from_port if r.cidr_ipv4 == "0.0.0.0/0"]) == toset([80, 443])
+    error_message = "With HTTPS, the ALB must accept 80 and 443 from the internet, nothing else."
+  }
+  assert {
+    condition     = startswith(output.alb_url, "https://")
+    error_message = "alb_url must use https when a certificate is given."
+  }
+}
+
+run "restricted_alb_ingress" {
+  variables {
+    alb_ingress_cidrs = ["203.0.113.0/24"]
+  }
+
+  assert {
+    condition     = [for r in aws_vpc_security_group_ingress_rule.main : r.cidr_ipv4 if r.cidr_ipv4 != null] == ["203.0.113.0/24"]
+    error_message = "alb_ingress_cidrs must replace 0.0.0.0/0 on the listener."
+  }
+}
+
+run "scaling_bounds" {
+  command = plan
+  # A fresh state: on an existing service auto scaling owns desired_count (ignore_changes).
+  state_key = "scaling"
+
+  variables {
+    min_capacity  = 2
+    desired_count = 3
+    max_capacity  = 6
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.app.min_capacity == 2 && aws_appautoscaling_target.app.max_capacity == 6 && aws_ecs_service.app.desired_count == 3
+    error_message = "Auto scaling bounds and desired count must follow the variables."
+  }
+}
+
+run "desired_count_outside_bounds_is_refused" {
+  command = plan
+
+  variables {
+    desired_count = 5
+    max_capacity  = 4
+  }
+
+  expect_failures = [var.desired_count]
+}
+
+run "secret_in_extra_environment_is_refused" {
+  command = plan
+
+  variables {
+    extra_environment = { DB_PASSWORD = "hunter2" }
+  }
+
+  expect_failures = [var.extra_environment]
+}
+
+run "three_cache_nodes_over_three_zones" {
+  command = plan
+
+  variables {
+    cache_node_count = 3
+    cache_node_type  = "cache.t4g.small"
+  }
+
+  assert {
+    condition     = aws_elasticache_cluster.memcached.num_cache_nodes == 3 && aws_elasticache_cluster.memcached.node_type == "cache.t4g.small"
+    error_message = "Node count and type must follow the variables."
+  }
+  assert {
+    condition     = aws_elasticache_cluster.memcached.preferred_availability_zones == tolist(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"])
+    error_message = "Three nodes must land in three zones."
+  }
+}
+
+run "single_cache_node" {
+  command = plan
+
+  variables {
+    cache_node_count = 1
+  }
+
+  assert {
+    condition     = aws_elasticache_cluster.memcached.az_mode == "single-az"
+    error_message = "One node cannot be cross-az."
+  }
+}
+
+run "disposable_database" {
+  command = plan
+
+  variables {
+    deletion_protection = false
+    final_snapshot      = false
+  }
+
+  assert {
+    condition     = !aws_db_instance.main.deletion_protection && aws_db_instance.main.skip_final_snapshot && aws_db_instance.main.final_snapshot_identifier == null
+    error_message = "deletion_protection and final_snapshot must switch off for a throw-away stack."
+  }
+}
+
+run "image_tag_task_size_and_extra_environment" {
+  variables {
+    image_tag         = "3f2c1ab"
+    task_cpu          = 512
+    task_memory       = 1024
+    extra_environment = { CACHE_TTL_SECONDS = "60", DB_HOST = "must-not-win" }
+  }
+
+  assert {
+    condition     = endswith(jsondecode(aws_ecs_task_definition.app.container_definitions)[0].image, "/rds-memcached-dev:3f2c1ab")
+    error_message = "The image tag must follow var.image_tag."
+  }
+  assert {
+    condition     = aws_ecs_task_definition.app.cpu == "512" && aws_ecs_task_definition.app.memory == "1024"
+    error_message = "Task size must follow the variables."
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CACHE_TTL_SECONDS"] == "60"
+    error_message = "extra_environment must reach the container."
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["DB_HOST"] != "must-not-win"
+    error_message = "extra_environment must not override the stack's own settings."
+  }
+}

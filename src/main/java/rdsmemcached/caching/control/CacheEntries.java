@@ -45,6 +45,9 @@ public class CacheEntries {
   /** Appended to a key for its early-refresh lease; {@link CacheKeys} leaves room for it. */
   static final String REFRESH_SUFFIX = "#refresh";
 
+  private static final IllegalStateException SKIPPED =
+      new IllegalStateException("memcached node skipped by its circuit breaker");
+
   record Found(StoredEntry entry, long cas) {}
 
   /** The key's entry with its CAS id, or null when absent (or unreadable). */
@@ -151,6 +154,9 @@ public class CacheEntries {
   }
 
   private <T> T call(String key, Supplier<T> operation) throws CacheUnavailableException {
+    if (!availability.allows(key)) {
+      throw new CacheUnavailableException(SKIPPED);
+    }
     try {
       T result = operation.get();
       availability.succeeded(key);

@@ -1,15 +1,19 @@
 package rdsmemcached.caching.control;
 
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -63,12 +67,38 @@ public class MemcachedClientProducer {
 
   @Inject CacheAvailability availability;
 
+  /** Seconds between DNS lookups of the node names (0: never look again). */
+  @Inject
+  @ConfigProperty(name = "CACHE_DNS_REFRESH_SECONDS", defaultValue = "30")
+  long dnsRefreshSeconds;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private ScheduledFuture<?> dnsRefresh;
+
   @Produces
   @ApplicationScoped
-  MemcachedClientIF memcached() throws IOException {
+  MemcachedClientIF memcached() {
     System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
     SPYMEMCACHED_LOG.setLevel(java.util.logging.Level.SEVERE);
-    List<InetSocketAddress> nodes = AddrUtil.getAddresses(nodeList());
+    String names = nodeList();
+    var client = new ReResolvingClient(() -> AddrUtil.getAddresses(names), this::connect);
+    if (dnsRefreshSeconds > 0) {
+      dnsRefresh =
+          scheduler.scheduleWithFixedDelay(
+              client::refresh, dnsRefreshSeconds, dnsRefreshSeconds, TimeUnit.SECONDS);
+    }
+    return client.proxy();
+  }
+
+  void close(@Disposes MemcachedClientIF memcached) {
+    if (dnsRefresh != null) {
+      dnsRefresh.cancel(false);
+    }
+    memcached.shutdown(1, TimeUnit.SECONDS);
+  }
+
+  MemcachedClientIF connect(List<InetSocketAddress> nodes) {
     LOG.log(
         Level.INFO, "memcached nodes {0}, operation timeout {1} ms", nodes, operationTimeoutMillis);
     var connections =
@@ -81,11 +111,11 @@ public class MemcachedClientProducer {
             .setDaemon(true)
             .setInitialObservers(List.of(availability))
             .build();
-    return new MemcachedClient(connections, nodes);
-  }
-
-  void close(@Disposes MemcachedClientIF memcached) {
-    memcached.shutdown(1, TimeUnit.SECONDS);
+    try {
+      return new MemcachedClient(connections, nodes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   String nodeList() {

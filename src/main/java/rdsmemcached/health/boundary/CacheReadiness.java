@@ -2,30 +2,38 @@ package rdsmemcached.health.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Collection;
+import java.net.SocketAddress;
 import net.spy.memcached.MemcachedClientIF;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
+import rdsmemcached.caching.control.CacheAvailability;
 
 /**
- * Reports each memcached node's connection state. Always UP: without memcached the service still
- * answers from the database (X-Cache: BYPASS), so a cache outage must not take every task out of
- * the load balancer.
+ * Reports each memcached node's state: connected, connected but failing (timeouts, breaker open),
+ * or unavailable. Always UP: without memcached the service still answers from the database
+ * (X-Cache: BYPASS), so a cache outage must not take every task out of the load balancer.
  */
 @Readiness
 @ApplicationScoped
 public class CacheReadiness implements HealthCheck {
 
   @Inject MemcachedClientIF memcached;
+  @Inject CacheAvailability availability;
 
   @Override
   public HealthCheckResponse call() {
     var response = HealthCheckResponse.named("memcached").up();
-    Collection<java.net.SocketAddress> available = memcached.getAvailableServers();
-    Collection<java.net.SocketAddress> unavailable = memcached.getUnavailableServers();
-    available.forEach(node -> response.withData(node.toString(), "connected"));
-    unavailable.forEach(node -> response.withData(node.toString(), "unavailable"));
-    return response.withData("degraded", !unavailable.isEmpty()).build();
+    boolean degraded = false;
+    for (SocketAddress node : memcached.getAvailableServers()) {
+      boolean failing = availability.isFailing(node);
+      degraded |= failing;
+      response.withData(node.toString(), failing ? "connected, failing" : "connected");
+    }
+    for (SocketAddress node : memcached.getUnavailableServers()) {
+      degraded = true;
+      response.withData(node.toString(), "unavailable");
+    }
+    return response.withData("degraded", degraded).build();
   }
 }

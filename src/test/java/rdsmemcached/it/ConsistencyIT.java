@@ -171,6 +171,10 @@ class ConsistencyIT {
             "{\"value\":\"ok\",\"extra\":1}",
             "{\"Value\":\"ok\"}",
             "{\"value\":\"bell\\u0007\"}",
+            "{\"value\":\"x\\r\\nflush_all\\r\\n\"}",
+            "{\"value\":[\"a\"]}",
+            "{\"value\":{\"$gt\":\"\"}}",
+            "{\"value\":\"a\",\"value\":\"b\"}",
             "{\"value\":\"" + "x".repeat(1025) + "\"}",
             "{\"value\":\"unterminated}",
             "{\"value\":\"a\"} trailing")) {
@@ -185,6 +189,11 @@ class ConsistencyIT {
         204,
         put(customer, json, "{\"value\":\"\\u65e5\\u672c\\u8a9e \\ud83d\\ude00\"}").statusCode());
     assertEquals("日本語 😀", dbValue(307));
+    String sql = "'); DROP TABLE customers; -- \\ \\\" %_";
+    String escaped = sql.replace("\\", "\\\\").replace("\"", "\\\"");
+    assertEquals(204, put(customer, json, "{\"value\":\"" + escaped + "\"}").statusCode());
+    assertEquals(sql, dbValue(307), "stored as text, not run");
+    assertEquals("Initial Value", dbValue(1));
   }
 
   /** Releases HERD requests together and checks every answer; returns the slowest in ms. */

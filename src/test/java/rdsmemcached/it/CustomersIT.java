@@ -98,6 +98,41 @@ class CustomersIT {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1%3BDROP%20TABLE%20customers",
+        "1%20OR%201=1",
+        "1'",
+        "1%27%20OR%20%271%27=%271",
+        "1%0D%0Aflush_all",
+        "1%0Aget%20customer:v1:1",
+        "1%09",
+        "%2B%2B1",
+        "1%2C2",
+        "1:2",
+        "%E2%80%8B1"
+      })
+  void injectionAttemptsInTheIdAre400(String id) {
+    for (String path : new String[] {"/db/", "/cache/"}) {
+      assertProblem(get(path + id), 400);
+    }
+  }
+
+  @Test
+  void aSemicolonStartsAPathParameterWhichIsIgnored() {
+    // RFC 3986: ";" delimits parameters of a path segment, so the id is "1"; nothing else is used
+    var response = get("/db/1;DROP%20TABLE%20customers");
+    assertEquals(CUSTOMER_1, response.body());
+    assertEquals(CUSTOMER_1, get("/db/1").body(), "the table is still there");
+  }
+
+  @Test
+  void aHugePathIsAClientError() {
+    int status = get("/cache/" + "9".repeat(20_000)).statusCode();
+    assertTrue(status >= 400 && status < 500, "status " + status);
+  }
+
   @Test
   void aNulByteIsRefusedByTheHttpServerItself() {
     // Grizzly answers 400 with no body before the application sees the request.

@@ -80,11 +80,13 @@ public class CacheAsideInterceptor {
         found = entries.read(key);
       } catch (CacheUnavailableException down) {
         counters.bypasses().inc();
+        status.record(CacheOutcome.BYPASS); // shown even if the load fails
         return coalesced(key, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
       }
       if (found != null && !found.entry().isLease()) {
         if (found.entry().refreshDue(System.currentTimeMillis()) && mayRefresh(key)) {
           counters.earlyRefreshes().inc();
+          status.record(CacheOutcome.MISS);
           return report(refresh(call, key, method, found.cas(), counters));
         }
         try {
@@ -94,6 +96,7 @@ public class CacheAsideInterceptor {
           continue;
         }
       }
+      status.record(CacheOutcome.MISS); // shown even if the load fails; a waiter may still HIT
       var flight = FLIGHTS.run(key, coalesceWaitMillis, () -> lead(call, key, method, counters));
       switch (flight.joined()) {
         case LED:

@@ -2,10 +2,8 @@ package rdsmemcached.customers.boundary;
 
 import jakarta.json.Json;
 import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParser.Event;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.NoSuchElementException;
 import rdsmemcached.problems.boundary.ProblemException;
 
 /**
@@ -25,27 +24,46 @@ final class CustomerUpdates {
 
   static final int MAX_BODY_BYTES = 8192;
   static final int MAX_VALUE_LENGTH = 1024;
+  static final String SHAPE = "the body must be {\"value\": \"...\"} with no other field";
 
   private CustomerUpdates() {}
 
   static String value(InputStream body) {
-    JsonObject update = parse(read(body));
-    if (update.size() != 1 || !update.containsKey("value")) {
-      throw invalid("the body must be {\"value\": \"...\"} with no other field");
-    }
-    JsonValue value = update.get("value");
-    if (!(value instanceof JsonString text)) {
-      throw invalid("value must be a string");
-    }
-    String string = text.getString();
-    int length = string.codePointCount(0, string.length());
+    String value = parse(read(body));
+    int length = value.codePointCount(0, value.length());
     if (length < 1 || length > MAX_VALUE_LENGTH) {
       throw invalid("value must be 1 to " + MAX_VALUE_LENGTH + " characters");
     }
-    if (string.codePoints().anyMatch(Character::isISOControl)) {
+    if (value.codePoints().anyMatch(Character::isISOControl)) {
       throw invalid("value must not contain control characters");
     }
-    return string;
+    return value;
+  }
+
+  /** Walks the parser's events, so duplicate keys and trailing content are refused too. */
+  private static String parse(String text) {
+    try (JsonParser parser = Json.createParser(new StringReader(text))) {
+      expect(parser, Event.START_OBJECT, "the body must be a JSON object");
+      expect(parser, Event.KEY_NAME, SHAPE);
+      if (!"value".equals(parser.getString())) {
+        throw invalid(SHAPE);
+      }
+      expect(parser, Event.VALUE_STRING, "value must be a string");
+      String value = parser.getString();
+      expect(parser, Event.END_OBJECT, SHAPE);
+      if (parser.hasNext()) {
+        throw invalid("nothing may follow the JSON object");
+      }
+      return value;
+    } catch (JsonException | IllegalStateException | NoSuchElementException e) {
+      throw invalid("the body must be a JSON object");
+    }
+  }
+
+  private static void expect(JsonParser parser, Event expected, String otherwise) {
+    if (!parser.hasNext() || parser.next() != expected) {
+      throw invalid(otherwise);
+    }
   }
 
   private static String read(InputStream body) {
@@ -66,21 +84,6 @@ final class CustomerUpdates {
       throw invalid("the body must be UTF-8");
     } catch (IOException e) {
       throw invalid("the body could not be read");
-    }
-  }
-
-  private static JsonObject parse(String text) {
-    try (JsonParser parser = Json.createParser(new StringReader(text))) {
-      if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
-        throw invalid("the body must be a JSON object");
-      }
-      JsonObject object = parser.getObject();
-      if (parser.hasNext()) {
-        throw invalid("the body must be one JSON object and nothing after it");
-      }
-      return object;
-    } catch (JsonException | IllegalStateException e) {
-      throw invalid("the body must be a JSON object");
     }
   }
 

@@ -179,11 +179,16 @@ public final class Stack {
 
   /** Waits until the app's memcached client is connected to every node again (readiness data). */
   public static void awaitCacheConnected() {
-    var ready =
-        getUntil("/health/ready", r -> !r.body().contains("unavailable"), Duration.ofSeconds(20));
-    if (ready.body().contains("unavailable")) {
-      throw new IllegalStateException("memcached nodes did not reconnect: " + ready.body());
+    for (URI base : new URI[] {uri("/health/ready"), second("/health/ready")}) {
+      var ready = getUntil(base, Stack::allNodesAnswer, Duration.ofSeconds(20));
+      if (!allNodesAnswer(ready)) {
+        throw new IllegalStateException("memcached nodes did not come back: " + ready.body());
+      }
     }
+  }
+
+  private static boolean allNodesAnswer(HttpResponse<String> ready) {
+    return !ready.body().contains("unavailable") && !ready.body().contains("skipped");
   }
 
   /** Runs bin/services with the test stack's settings, e.g. {@code services("stop-cache", "1")}. */
@@ -216,11 +221,16 @@ public final class Stack {
   /** Repeats the GET until the answer passes, for at most the given time; returns the last. */
   public static HttpResponse<String> getUntil(
       String path, Predicate<HttpResponse<String>> passes, Duration atMost) {
+    return getUntil(uri(path), passes, atMost);
+  }
+
+  public static HttpResponse<String> getUntil(
+      URI target, Predicate<HttpResponse<String>> passes, Duration atMost) {
     long deadline = System.nanoTime() + atMost.toNanos();
-    HttpResponse<String> last = get(path);
+    HttpResponse<String> last = get(target);
     while (!passes.test(last) && System.nanoTime() < deadline) {
       sleep(Duration.ofMillis(200));
-      last = get(path);
+      last = get(target);
     }
     return last;
   }

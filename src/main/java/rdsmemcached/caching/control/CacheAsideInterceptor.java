@@ -41,6 +41,7 @@ public class CacheAsideInterceptor {
   static final SingleFlight<Loaded> FLIGHTS = new SingleFlight<>();
   static final Jsonb JSON = JsonbBuilder.create();
   static final long MAX_POLL_MILLIS = 100;
+  static final String BYPASS_FLIGHT = "#bypass";
 
   /** A load's result, whether it is safe to hand to waiters that joined late, and its outcome. */
   record Loaded(Object result, boolean fresh, CacheOutcome outcome) {}
@@ -81,7 +82,10 @@ public class CacheAsideInterceptor {
       } catch (CacheUnavailableException down) {
         counters.bypasses().inc();
         status.record(CacheOutcome.BYPASS); // shown even if the load fails
-        return coalesced(key, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
+        // a flight of its own: a request that reaches memcached must never join a load that
+        // could not see a write's invalidation
+        return coalesced(
+            key + BYPASS_FLIGHT, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
       }
       if (found != null && !found.entry().isLease()) {
         if (found.entry().refreshDue(System.currentTimeMillis()) && mayRefresh(key)) {

@@ -52,6 +52,7 @@ public class CacheInvalidateInterceptor {
 
   private void delete(String key, CachedMethod method) {
     CacheAsideInterceptor.FLIGHTS.forget(key);
+    CacheAsideInterceptor.FLIGHTS.forget(key + CacheAsideInterceptor.BYPASS_FLIGHT);
     entries.invalidate(key);
     metrics.of(method.namespace()).invalidations().inc();
   }

@@ -26,9 +26,10 @@ public class CacheReadiness implements HealthCheck {
     var response = HealthCheckResponse.named("memcached").up();
     boolean degraded = false;
     for (SocketAddress node : memcached.getAvailableServers()) {
-      boolean failing = availability.isFailing(node);
-      degraded |= failing;
-      response.withData(node.toString(), failing ? "connected, failing" : "connected");
+      boolean skipped = availability.isSkipped(node);
+      degraded |= skipped;
+      response.withData(
+          node.toString(), skipped ? "connected, not answering: skipped" : "connected");
     }
     for (SocketAddress node : memcached.getUnavailableServers()) {
       degraded = true;

@@ -82,8 +82,16 @@ public class CacheAsideInterceptor {
       } catch (CacheUnavailableException down) {
         counters.bypasses().inc();
         status.record(CacheOutcome.BYPASS); // shown even if the load fails
-        // a flight of its own: a request that reaches memcached must never join a load that
-        // could not see a write's invalidation
+        // join a regular load of the key if one runs (its result is safe to share); otherwise
+        // load in a flight of its own: a request that reaches memcached must never join a load
+        // that could not see a write's invalidation
+        var regular = FLIGHTS.join(key, coalesceWaitMillis);
+        if (regular != null && regular.joined() == SingleFlight.Joined.FOLLOWED) {
+          counters.coalescedWaits().inc();
+          if (regular.value().fresh()) {
+            return report(regular.value());
+          }
+        }
         return coalesced(
             key + BYPASS_FLIGHT, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
       }

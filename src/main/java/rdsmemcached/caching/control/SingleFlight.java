@@ -50,6 +50,12 @@ final class SingleFlight<V> {
     }
   }
 
+  /** Waits for the key's running load, if there is one; null when there is none. */
+  Result<V> join(String key, long maxWaitMillis) throws Exception {
+    CompletableFuture<V> running = flights.get(key);
+    return running == null ? null : follow(running, maxWaitMillis);
+  }
+
   void forget(String key) {
     flights.remove(key);
   }

@@ -85,23 +85,34 @@ public final class Stack {
   /** Writes a raw item to every memcached node (the key lives on one of them). */
   public static void memcachedSet(String key, int ttlSeconds, String value) {
     byte[] data = value.getBytes(StandardCharsets.UTF_8);
-    String command = "set " + key + " 0 " + ttlSeconds + " " + data.length + "\r\n";
+    byte[] header =
+        ("set " + key + " 0 " + ttlSeconds + " " + data.length + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] command = new byte[header.length + data.length + 2];
+    System.arraycopy(header, 0, command, 0, header.length);
+    System.arraycopy(data, 0, command, header.length, data.length);
+    command[command.length - 2] = '\r';
+    command[command.length - 1] = '\n';
+    onEveryNode(command, "STORED");
+  }
+
+  /** Sends one text-protocol command to each node and expects the reply to start as given. */
+  private static void onEveryNode(byte[] command, String expectedReply) {
     for (String port : env("CACHE_PORTS").split(" ")) {
       try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(port))) {
         socket.setSoTimeout(2000);
         OutputStream out = socket.getOutputStream();
-        out.write(command.getBytes(StandardCharsets.US_ASCII));
-        out.write(data);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.write(command);
         out.flush();
+        InputStream in = socket.getInputStream();
         byte[] reply = new byte[16];
-        int read = socket.getInputStream().read(reply);
+        int read = in.read(reply);
         String text = new String(reply, 0, Math.max(read, 0), StandardCharsets.US_ASCII);
-        if (!text.startsWith("STORED")) {
-          throw new IllegalStateException("set on " + port + " answered " + text);
+        if (!text.startsWith(expectedReply)) {
+          throw new IllegalStateException("memcached on " + port + " answered " + text);
         }
       } catch (IOException e) {
-        throw new IllegalStateException(e);
+        throw new IllegalStateException("memcached on port " + port + " unreachable", e);
       }
     }
   }
@@ -158,23 +169,7 @@ public final class Stack {
 
   /** Empties every memcached node, so a test starts cold. */
   public static void flushCache() {
-    for (String port : env("CACHE_PORTS").split(" ")) {
-      try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(port))) {
-        socket.setSoTimeout(2000);
-        OutputStream out = socket.getOutputStream();
-        out.write("flush_all\r\n".getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        InputStream in = socket.getInputStream();
-        byte[] reply = new byte[16];
-        int read = in.read(reply);
-        String text = new String(reply, 0, Math.max(read, 0), StandardCharsets.US_ASCII);
-        if (!text.startsWith("OK")) {
-          throw new IllegalStateException("flush_all on " + port + " answered " + text);
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException("memcached on port " + port + " unreachable", e);
-      }
-    }
+    onEveryNode("flush_all\r\n".getBytes(StandardCharsets.US_ASCII), "OK");
   }
 
   /** Waits until the app's memcached client is connected to every node again (readiness data). */

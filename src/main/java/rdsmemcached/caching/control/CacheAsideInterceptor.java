@@ -136,10 +136,11 @@ public class CacheAsideInterceptor {
     while (System.nanoTime() < deadline) {
       String token = token();
       try {
-        if (entries.lease(key, token)) {
+        var leasing = entries.lease(key, token);
+        if (leasing.taken()) {
           return loadAndFill(call, key, method, token, counters);
         }
-        Found found = entries.read(key);
+        Found found = leasing.found();
         if (found != null && !found.entry().isLease()) {
           return hit(method, found, counters);
         }

@@ -60,17 +60,28 @@ public class CacheEntries {
     return entry == null ? null : new Found(entry, stored.getCas());
   }
 
-  /** Puts this loader's lease marker into the absent key; false when someone was faster. */
-  boolean lease(String key, String token) throws CacheUnavailableException {
+  /**
+   * The outcome of trying to take a key's lease: taken, or not, with the entry that holds the key
+   * instead (a value, another loader's lease, or null when it vanished meanwhile).
+   */
+  record Leasing(boolean taken, Found found) {}
+
+  /** Puts this loader's lease marker into the absent key, or reports what is there instead. */
+  Leasing lease(String key, String token) throws CacheUnavailableException {
     if (await(key, () -> memcached.add(key, leaseSeconds, StoredEntry.lease(token)))) {
-      return true;
+      return new Leasing(true, null);
     }
     CASValue<Object> stored = call(key, () -> memcached.gets(key));
-    if (stored != null && StoredEntry.parse(stored.getValue()) == null) {
-      // an item this code cannot read (another format): take it over rather than wait on it
-      return swap(key, stored.getCas(), StoredEntry.lease(token), leaseSeconds) == Fill.STORED;
+    if (stored == null) {
+      return new Leasing(false, null);
     }
-    return false;
+    StoredEntry entry = StoredEntry.parse(stored.getValue());
+    if (entry == null) {
+      // an item this code cannot read (another format): take it over rather than wait on it
+      return new Leasing(
+          swap(key, stored.getCas(), StoredEntry.lease(token), leaseSeconds) == Fill.STORED, null);
+    }
+    return new Leasing(false, new Found(entry, stored.getCas()));
   }
 
   /** Takes the short refresh lease that lets one reader refresh a value early. */

@@ -70,33 +70,39 @@ public class CacheAsideInterceptor {
   @ConfigProperty(name = "CACHE_COALESCE_WAIT_MS", defaultValue = "20000")
   long coalesceWaitMillis;
 
+  static CachedMethod describe(Method method) {
+    return METHODS.computeIfAbsent(method, CachedMethod::of);
+  }
+
   @AroundInvoke
   public Object cacheAside(InvocationContext call) throws Exception {
-    CachedMethod method = METHODS.computeIfAbsent(call.getMethod(), CachedMethod::of);
+    CachedMethod method = describe(call.getMethod());
     String key = method.key(call.getParameters());
     CacheMetrics.Instruments counters = metrics.of(method.namespace());
+    // what FreshHits read for this request on its fast lane, if it ran: not read again
+    FreshHits.Prefetched prefetched = FreshHits.take(key);
     for (int attempt = 1; ; attempt++) {
       Found found;
-      try {
-        found = entries.read(key);
-      } catch (CacheUnavailableException down) {
-        counters.bypasses().inc();
-        status.record(CacheOutcome.BYPASS); // shown even if the load fails
-        // join a regular load of the key if one runs (its result is safe to share); otherwise
-        // load in a flight of its own: a request that reaches memcached must never join a load
-        // that could not see a write's invalidation
-        var regular = FLIGHTS.join(key, coalesceWaitMillis);
-        if (regular != null && regular.joined() == SingleFlight.Joined.FOLLOWED) {
-          counters.coalescedWaits().inc();
-          if (regular.value().fresh()) {
-            return report(regular.value());
-          }
+      boolean refreshDue;
+      if (prefetched != null && attempt == 1) {
+        if (prefetched.unavailable()) {
+          return bypass(call, key, counters);
         }
-        return coalesced(
-            key + BYPASS_FLIGHT, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
+        found = prefetched.found();
+        refreshDue = prefetched.refreshDue();
+      } else {
+        try {
+          found = entries.read(key);
+        } catch (CacheUnavailableException down) {
+          return bypass(call, key, counters);
+        }
+        refreshDue =
+            found != null
+                && !found.entry().isLease()
+                && found.entry().refreshDue(System.currentTimeMillis());
       }
       if (found != null && !found.entry().isLease()) {
-        if (found.entry().refreshDue(System.currentTimeMillis()) && mayRefresh(key)) {
+        if (refreshDue && mayRefresh(key)) {
           counters.earlyRefreshes().inc();
           status.record(CacheOutcome.MISS);
           return report(refresh(call, key, method, found.cas(), counters));
@@ -124,6 +130,25 @@ public class CacheAsideInterceptor {
           return report(direct(call, counters, CacheOutcome.MISS));
       }
     }
+  }
+
+  /** memcached failed for this key: the method is called directly, still coalesced. */
+  private Object bypass(InvocationContext call, String key, CacheMetrics.Instruments counters)
+      throws Exception {
+    counters.bypasses().inc();
+    status.record(CacheOutcome.BYPASS); // shown even if the load fails
+    // join a regular load of the key if one runs (its result is safe to share); otherwise load in
+    // a flight of its own: a request that reaches memcached must never join a load that could not
+    // see a write's invalidation
+    var regular = FLIGHTS.join(key, coalesceWaitMillis);
+    if (regular != null && regular.joined() == SingleFlight.Joined.FOLLOWED) {
+      counters.coalescedWaits().inc();
+      if (regular.value().fresh()) {
+        return report(regular.value());
+      }
+    }
+    return coalesced(
+        key + BYPASS_FLIGHT, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
   }
 
   /** The one request of this JVM that resolves a miss: lease, wait for another's, or load. */

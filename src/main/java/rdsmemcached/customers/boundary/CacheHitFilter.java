@@ -1,0 +1,77 @@
+package rdsmemcached.customers.boundary;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import rdsmemcached.caching.control.FreshHits;
+import rdsmemcached.customers.control.CustomerStore;
+import rdsmemcached.problems.boundary.ProblemException;
+
+/**
+ * The hot path: {@code GET /cache/{id}} answered from a fresh memcached entry in the servlet
+ * filter, before JAX-RS, the EJB container and JSON-B (the entry holds the answer's JSON). Every
+ * other case — a miss, a negative entry, an early refresh, memcached failing, an id that is not
+ * plain, another method — continues to {@link CustomersResource#fromCache}, which answers exactly
+ * as before and does not ask memcached a second time.
+ */
+@WebFilter(filterName = "cache-hits", urlPatterns = "/cache/*")
+public class CacheHitFilter extends HttpFilter {
+
+  private static final long serialVersionUID = 1L;
+  static final String PATH = "/cache/";
+  static final Method FIND_CACHED = findCached();
+
+  @Inject transient FreshHits hits;
+
+  @Override
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    Long id = "GET".equals(request.getMethod()) ? plainId(request) : null;
+    String json = id == null ? null : hits.json(FIND_CACHED, id);
+    if (json != null) {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      response.setContentType("application/json");
+      response.setHeader("X-Cache", "HIT");
+      response.setContentLength(body.length);
+      response.getOutputStream().write(body);
+      return;
+    }
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      hits.done();
+    }
+  }
+
+  /**
+   * The id of {@code /cache/{id}} when the raw path is exactly that and the id valid, else null.
+   */
+  static Long plainId(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    int start = request.getContextPath().length() + PATH.length();
+    if (uri.length() <= start || uri.indexOf('/', start) >= 0 || uri.indexOf(';', start) >= 0) {
+      return null;
+    }
+    try {
+      return CustomerIds.parse(uri.substring(start));
+    } catch (ProblemException invalid) {
+      return null; // the resource answers it with the 400 problem
+    }
+  }
+
+  private static Method findCached() {
+    try {
+      return CustomerStore.class.getMethod("findCached", long.class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -86,7 +86,7 @@ public class CacheAsideInterceptor {
       boolean refreshDue;
       if (prefetched != null && attempt == 1) {
         if (prefetched.unavailable()) {
-          return bypass(call, key, counters);
+          return bypass(call, key, method, counters, prefetched.failedAt());
         }
         found = prefetched.found();
         refreshDue = prefetched.refreshDue();
@@ -94,7 +94,7 @@ public class CacheAsideInterceptor {
         try {
           found = entries.read(key);
         } catch (CacheUnavailableException down) {
-          return bypass(call, key, counters);
+          return bypass(call, key, method, counters, down.failedAt);
         }
         refreshDue =
             found != null
@@ -132,8 +132,19 @@ public class CacheAsideInterceptor {
     }
   }
 
-  /** memcached failed for this key: the method is called directly, still coalesced. */
-  private Object bypass(InvocationContext call, String key, CacheMetrics.Instruments counters)
+  /**
+   * memcached failed for this key: the method is called directly, coalesced. The requests waiting
+   * for that load read memcached again as soon as the key's node has answered anyone since their
+   * failure: after a hiccup (a scheduling or GC stall, a breaker opened by it) they are served the
+   * cached value within milliseconds instead of waiting out a slow query. A node that stays silent
+   * costs them nothing more.
+   */
+  private Object bypass(
+      InvocationContext call,
+      String key,
+      CachedMethod method,
+      CacheMetrics.Instruments counters,
+      long failedAt)
       throws Exception {
     counters.bypasses().inc();
     status.record(CacheOutcome.BYPASS); // shown even if the load fails
@@ -147,8 +158,45 @@ public class CacheAsideInterceptor {
         return report(regular.value());
       }
     }
-    return coalesced(
-        key + BYPASS_FLIGHT, call, counters, () -> direct(call, counters, CacheOutcome.BYPASS));
+    var flight =
+        FLIGHTS.run(
+            key + BYPASS_FLIGHT,
+            coalesceWaitMillis,
+            () -> direct(call, counters, CacheOutcome.BYPASS),
+            rescue(key, method, counters, failedAt));
+    switch (flight.joined()) {
+      case TIMED_OUT:
+        counters.coalescedTimeouts().inc();
+        return report(direct(call, counters, CacheOutcome.BYPASS));
+      case FOLLOWED:
+        counters.coalescedWaits().inc();
+        return report(flight.value());
+      default:
+        return report(flight.value());
+    }
+  }
+
+  /** For a bypassed request waiting on a load: the cached value once its node answers again. */
+  private SingleFlight.Rescue<Loaded> rescue(
+      String key, CachedMethod method, CacheMetrics.Instruments counters, long failedAt) {
+    long[] since = {failedAt};
+    boolean[] answered = {false};
+    return () -> {
+      if (answered[0] || !entries.answeredSince(key, since[0])) {
+        return null;
+      }
+      try {
+        Found found = entries.read(key);
+        answered[0] = true; // absent or a lease: the load's result is the answer
+        return found != null && !found.entry().isLease() ? hit(method, found, counters) : null;
+      } catch (CacheUnavailableException again) {
+        since[0] = again.failedAt;
+        return null;
+      } catch (JsonbException unreadable) {
+        answered[0] = true;
+        return null;
+      }
+    };
   }
 
   /** The one request of this JVM that resolves a miss: lease, wait for another's, or load. */
@@ -262,23 +310,6 @@ public class CacheAsideInterceptor {
     Object result = call.proceed();
     counters.loaded(System.nanoTime() - started);
     return new Loaded(result, true, outcome);
-  }
-
-  private Object coalesced(
-      String key,
-      InvocationContext call,
-      CacheMetrics.Instruments counters,
-      SingleFlight.Load<Loaded> load)
-      throws Exception {
-    var flight = FLIGHTS.run(key, coalesceWaitMillis, load);
-    if (flight.joined() == SingleFlight.Joined.TIMED_OUT) {
-      counters.coalescedTimeouts().inc();
-      return report(direct(call, counters, CacheOutcome.BYPASS));
-    }
-    if (flight.joined() == SingleFlight.Joined.FOLLOWED) {
-      counters.coalescedWaits().inc();
-    }
-    return report(flight.value());
   }
 
   private Object report(Loaded loaded) {

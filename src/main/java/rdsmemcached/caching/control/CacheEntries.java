@@ -142,6 +142,11 @@ public class CacheEntries {
     return false;
   }
 
+  /** Whether the key's node answered after a failure seen at {@code nanos}. */
+  boolean answeredSince(String key, long nanos) {
+    return availability.answeredSince(key, nanos);
+  }
+
   int leaseSeconds() {
     return leaseSeconds;
   }

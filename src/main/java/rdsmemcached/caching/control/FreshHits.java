@@ -21,7 +21,8 @@ import rdsmemcached.caching.control.CacheEntries.Found;
 public class FreshHits {
 
   /** What the fast lane read and left to the slow lane of this thread's request. */
-  record Prefetched(String key, Found found, boolean refreshDue, boolean unavailable) {}
+  record Prefetched(
+      String key, Found found, boolean refreshDue, boolean unavailable, long failedAt) {}
 
   private static final ThreadLocal<Prefetched> PREFETCHED = new ThreadLocal<>();
 
@@ -39,16 +40,16 @@ public class FreshHits {
     try {
       found = entries.read(key);
     } catch (CacheUnavailableException down) {
-      PREFETCHED.set(new Prefetched(key, null, false, true));
+      PREFETCHED.set(new Prefetched(key, null, false, true, down.failedAt));
       return null;
     }
     if (found == null || found.entry().isLease()) {
-      PREFETCHED.set(new Prefetched(key, found, false, false));
+      PREFETCHED.set(new Prefetched(key, found, false, false, 0));
       return null;
     }
     boolean refreshDue = found.entry().refreshDue(System.currentTimeMillis());
     if (refreshDue || CachedMethod.NEGATIVE.equals(found.entry().json())) {
-      PREFETCHED.set(new Prefetched(key, found, refreshDue, false));
+      PREFETCHED.set(new Prefetched(key, found, refreshDue, false, 0));
       return null;
     }
     metrics.of(method.namespace()).hits().inc();

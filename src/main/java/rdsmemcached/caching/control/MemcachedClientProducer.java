@@ -86,7 +86,14 @@ public class MemcachedClientProducer {
     if (dnsRefreshSeconds > 0) {
       dnsRefresh =
           scheduler.scheduleWithFixedDelay(
-              client::refresh, dnsRefreshSeconds, dnsRefreshSeconds, TimeUnit.SECONDS);
+              () -> {
+                if (client.refresh()) {
+                  availability.clientBuilt();
+                }
+              },
+              dnsRefreshSeconds,
+              dnsRefreshSeconds,
+              TimeUnit.SECONDS);
     }
     return client.proxy();
   }

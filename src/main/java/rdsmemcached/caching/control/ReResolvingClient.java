@@ -48,18 +48,18 @@ final class ReResolvingClient implements InvocationHandler {
     return current;
   }
 
-  /** Resolves the names again; rebuilds the client when an address changed. */
-  synchronized void refresh() {
+  /** Resolves the names again; rebuilds the client when an address changed (then true). */
+  synchronized boolean refresh() {
     List<InetSocketAddress> now;
     try {
       now = resolve.get();
     } catch (RuntimeException unresolvable) {
       LOG.log(
           Level.WARNING, "memcached node names not resolvable now: {0}", unresolvable.toString());
-      return;
+      return false;
     }
     if (now.stream().anyMatch(InetSocketAddress::isUnresolved) || sameAddresses(now, addresses)) {
-      return;
+      return false;
     }
     LOG.log(
         Level.WARNING, "memcached node addresses changed {0} -> {1}; reconnecting", addresses, now);
@@ -67,6 +67,7 @@ final class ReResolvingClient implements InvocationHandler {
     current = build.apply(now);
     addresses = now;
     old.shutdown(1, TimeUnit.SECONDS);
+    return true;
   }
 
   private static boolean sameAddresses(List<InetSocketAddress> a, List<InetSocketAddress> b) {

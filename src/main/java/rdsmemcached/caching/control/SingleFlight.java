@@ -20,6 +20,8 @@ final class SingleFlight<V> {
   enum Joined {
     LED,
     FOLLOWED,
+    /** Left the wait with what its {@link Rescue} found. */
+    RESCUED,
     TIMED_OUT
   }
 
@@ -32,11 +34,27 @@ final class SingleFlight<V> {
 
   private final ConcurrentHashMap<String, CompletableFuture<V>> flights = new ConcurrentHashMap<>();
 
+  /**
+   * A follower's way out of a long wait: asked every {@link #RESCUE_TICK_MILLIS} while it waits; a
+   * non-null answer is returned instead of the load's result.
+   */
+  interface Rescue<V> {
+    V attempt() throws Exception;
+  }
+
+  static final long RESCUE_TICK_MILLIS = 20;
+
   Result<V> run(String key, long maxWaitMillis, Load<V> load) throws Exception {
+    return run(key, maxWaitMillis, load, null);
+  }
+
+  Result<V> run(String key, long maxWaitMillis, Load<V> load, Rescue<V> rescue) throws Exception {
     var mine = new CompletableFuture<V>();
     CompletableFuture<V> running = flights.putIfAbsent(key, mine);
     if (running != null) {
-      return follow(running, maxWaitMillis);
+      return rescue == null
+          ? follow(running, maxWaitMillis)
+          : followOrRescue(running, maxWaitMillis, rescue);
     }
     try {
       V value = load.run();
@@ -58,6 +76,25 @@ final class SingleFlight<V> {
 
   void forget(String key) {
     flights.remove(key);
+  }
+
+  private Result<V> followOrRescue(
+      CompletableFuture<V> running, long maxWaitMillis, Rescue<V> rescue) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
+    while (true) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        return new Result<>(null, Joined.TIMED_OUT);
+      }
+      Result<V> result = follow(running, Math.min(left, RESCUE_TICK_MILLIS));
+      if (result.joined() != Joined.TIMED_OUT) {
+        return result;
+      }
+      V rescued = rescue.attempt();
+      if (rescued != null) {
+        return new Result<>(rescued, Joined.RESCUED);
+      }
+    }
   }
 
   private Result<V> follow(CompletableFuture<V> running, long maxWaitMillis) throws Exception {

@@ -26,7 +26,7 @@ public class CacheHitFilter extends HttpFilter {
 
   private static final long serialVersionUID = 1L;
   static final String PATH = "/cache/";
-  static final Method FIND_CACHED = findCached();
+  public static final Method FIND_CACHED = findCached();
 
   @Inject transient FreshHits hits;
 

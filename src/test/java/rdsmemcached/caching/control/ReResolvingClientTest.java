@@ -1,6 +1,7 @@
 package rdsmemcached.caching.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +32,7 @@ class ReResolvingClientTest {
   void keepsTheClientWhileTheAddressesStayTheSame() {
     MemcachedClientIF first = cut.current();
     dns.set(List.of(new InetSocketAddress("127.0.0.1", 11211)));
-    cut.refresh();
+    assertFalse(cut.refresh());
     assertSame(first, cut.current());
     assertEquals(1, built.size());
   }
@@ -40,7 +41,7 @@ class ReResolvingClientTest {
   void rebuildsAndShutsTheOldOneDownWhenAnAddressChanges() {
     MemcachedClientIF first = cut.current();
     dns.set(List.of(new InetSocketAddress("127.0.0.2", 11211)));
-    cut.refresh();
+    assertTrue(cut.refresh());
     assertNotSame(first, cut.current());
     assertEquals(2, built.size());
     assertTrue(built.get(0).shutDown);
@@ -51,7 +52,7 @@ class ReResolvingClientTest {
   void keepsTheClientWhenTheNameDoesNotResolve() {
     MemcachedClientIF first = cut.current();
     dns.set(List.of(InetSocketAddress.createUnresolved("cache.invalid", 11211)));
-    cut.refresh();
+    assertFalse(cut.refresh());
     assertSame(first, cut.current());
   }
 

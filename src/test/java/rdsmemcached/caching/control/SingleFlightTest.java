@@ -3,6 +3,7 @@ package rdsmemcached.caching.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -118,5 +119,58 @@ class SingleFlightTest {
     release.countDown();
     assertEquals(SingleFlight.Joined.LED, fresh.joined());
     assertEquals("new", fresh.value());
+  }
+
+  @Test
+  void aWaitingFollowerLeavesWithWhatItsRescueFinds() throws Exception {
+    var release = new CountDownLatch(1);
+    Future<SingleFlight.Result<String>> leader =
+        threads.submit(
+            () ->
+                cut.run(
+                    "k",
+                    10_000,
+                    () -> {
+                      release.await();
+                      return "slow load";
+                    }));
+    Thread.sleep(50);
+    var attempts = new AtomicInteger();
+    long started = System.nanoTime();
+    var follower =
+        cut.run(
+            "k",
+            10_000,
+            () -> "never run",
+            () -> attempts.incrementAndGet() < 3 ? null : "rescued");
+    assertEquals(SingleFlight.Joined.RESCUED, follower.joined());
+    assertEquals("rescued", follower.value());
+    assertEquals(3, attempts.get());
+    assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5));
+    release.countDown();
+    assertEquals("slow load", leader.get().value());
+  }
+
+  @Test
+  void aRescueThatFindsNothingWaitsForTheLoad() throws Exception {
+    var release = new CountDownLatch(1);
+    Future<SingleFlight.Result<String>> leader =
+        threads.submit(
+            () ->
+                cut.run(
+                    "k",
+                    10_000,
+                    () -> {
+                      release.await();
+                      return "load";
+                    }));
+    Thread.sleep(50);
+    Future<SingleFlight.Result<String>> follower =
+        threads.submit(() -> cut.run("k", 10_000, () -> "never run", () -> null));
+    Thread.sleep(100);
+    release.countDown();
+    assertEquals(SingleFlight.Joined.FOLLOWED, follower.get().joined());
+    assertEquals("load", follower.get().value());
+    assertEquals(SingleFlight.Joined.LED, leader.get().joined());
   }
 }

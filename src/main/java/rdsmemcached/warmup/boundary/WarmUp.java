@@ -81,7 +81,7 @@ public class WarmUp implements HealthCheck {
   private void run() {
     try {
       if (!isCached()) {
-        finish("skipped: /cache/" + id + " is not in memcached (a cold cache has no hot path yet)");
+        finish("not needed: /cache/" + id + " is not in memcached (a cold cache has no hot path yet)");
         return;
       }
       HttpClient client =

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,7 +153,11 @@ class ShutdownIT {
   }
 
   static void signal(String name, long pid) throws IOException, InterruptedException {
-    var kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
-    assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid);
+    var kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid + ": " + output);
   }
 }

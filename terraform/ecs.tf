@@ -17,6 +17,8 @@ locals {
     CACHE_HOSTS        = local.cache_hosts
     PORT               = tostring(var.container_port)
     SLOW_QUERY_SECONDS = var.slow_query_seconds
+    # SIGTERM drains in-flight requests for this long; stopTimeout below leaves 5 s more
+    SHUTDOWN_GRACE_SECONDS = tostring(var.shutdown_grace_seconds)
   })
 }
 
@@ -49,6 +51,8 @@ resource "aws_ecs_task_definition" "app" {
     name      = local.container_name
     image     = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
     essential = true
+    # seconds from SIGTERM to SIGKILL: the app's drain, then Payara's shutdown hooks
+    stopTimeout = var.shutdown_grace_seconds + 5
 
     portMappings = [{
       containerPort = var.container_port

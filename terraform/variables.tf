@@ -194,6 +194,17 @@ variable "slow_query_seconds" {
   default     = "10"
 }
 
+variable "shutdown_grace_seconds" {
+  description = "SHUTDOWN_GRACE_SECONDS for the app: how long SIGTERM waits for in-flight requests. ECS sends SIGKILL 5 s after that (the container's stopTimeout), time for Payara's own shutdown."
+  type        = number
+  default     = 25
+
+  validation {
+    condition     = var.shutdown_grace_seconds >= 1 && var.shutdown_grace_seconds <= 115 && floor(var.shutdown_grace_seconds) == var.shutdown_grace_seconds
+    error_message = "shutdown_grace_seconds must be a whole number from 1 to 115 (Fargate's stopTimeout is at most 120 s)."
+  }
+}
+
 variable "extra_environment" {
   description = "More plain environment variables for the container. Never secrets: those belong in Secrets Manager."
   type        = map(string)

@@ -8,7 +8,7 @@ variables {
   mock_secret_arn   = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-0000-aaaa-AbCdEf"
   mock_db_address   = "rds-memcached-dev.abcdefghijkl.ap-northeast-1.rds.amazonaws.com"
   mock_cache_hosts  = "rds-memcached-dev-memcached.abc123.0001.apne1.cache.amazonaws.com:11211,rds-memcached-dev-memcached.abc123.0002.apne1.cache.amazonaws.com:11211"
-  expected_env_keys = ["CACHE_HOSTS", "DB_HOST", "DB_NAME", "DB_PORT", "DB_USER", "PORT", "SLOW_QUERY_SECONDS"]
+  expected_env_keys = ["CACHE_HOSTS", "DB_HOST", "DB_NAME", "DB_PORT", "DB_USER", "PORT", "SHUTDOWN_GRACE_SECONDS", "SLOW_QUERY_SECONDS"]
 }
 
 run "stack" {
@@ -61,6 +61,10 @@ run "stack" {
   assert {
     condition     = !anytrue([for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : can(regex("(?i)pass|secret|token", e.name)) || strcontains(e.value, "secretsmanager")])
     error_message = "No secret may travel in the plain environment."
+  }
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["SHUTDOWN_GRACE_SECONDS"] == "25" && jsondecode(aws_ecs_task_definition.app.container_definitions)[0].stopTimeout == 30
+    error_message = "SIGTERM must drain for 25 s and SIGKILL come 30 s after SIGTERM (stopTimeout)."
   }
   assert {
     condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets == [{ name = "DB_PASS", valueFrom = "${var.mock_secret_arn}:password::" }]

@@ -165,3 +165,28 @@ run "image_tag_task_size_and_extra_environment" {
     error_message = "extra_environment must not override the stack's own settings."
   }
 }
+
+run "shutdown_grace" {
+  variables {
+    shutdown_grace_seconds = 50
+  }
+
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["SHUTDOWN_GRACE_SECONDS"] == "50"
+    error_message = "shutdown_grace_seconds must reach the app as SHUTDOWN_GRACE_SECONDS."
+  }
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].stopTimeout == 55
+    error_message = "SIGKILL must come 5 s after the grace (stopTimeout)."
+  }
+}
+
+run "shutdown_grace_beyond_fargate_stop_timeout_is_refused" {
+  command = plan
+
+  variables {
+    shutdown_grace_seconds = 120
+  }
+
+  expect_failures = [var.shutdown_grace_seconds]
+}

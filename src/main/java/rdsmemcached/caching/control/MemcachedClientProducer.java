@@ -3,6 +3,7 @@ package rdsmemcached.caching.control;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import net.spy.memcached.AddrUtil;
@@ -24,6 +26,7 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.MemcachedClientIF;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import rdsmemcached.lifecycle.control.ShuttingDown;
 
 /**
  * The one memcached client of the application: ketama consistent hashing over all nodes, short
@@ -75,6 +78,8 @@ public class MemcachedClientProducer {
   @Resource ManagedScheduledExecutorService scheduler;
 
   private ScheduledFuture<?> dnsRefresh;
+  private volatile MemcachedClientIF produced;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   @Produces
   @ApplicationScoped
@@ -95,14 +100,31 @@ public class MemcachedClientProducer {
               dnsRefreshSeconds,
               TimeUnit.SECONDS);
     }
-    return client.proxy();
+    produced = client.proxy();
+    return produced;
   }
 
   void close(@Disposes MemcachedClientIF memcached) {
+    closeOnce(memcached);
+  }
+
+  /** On SIGTERM the container disposes the client too late for the log: close it here. */
+  void closeOnShutdown(@Observes ShuttingDown shuttingDown) {
+    MemcachedClientIF memcached = produced;
+    if (memcached != null) {
+      closeOnce(memcached);
+    }
+  }
+
+  private void closeOnce(MemcachedClientIF memcached) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (dnsRefresh != null) {
       dnsRefresh.cancel(false);
     }
-    memcached.shutdown(1, TimeUnit.SECONDS);
+    boolean clean = memcached.shutdown(1, TimeUnit.SECONDS);
+    LOG.log(Level.INFO, "memcached client closed{0}", clean ? "" : " (queued operations dropped)");
   }
 
   MemcachedClientIF connect(List<InetSocketAddress> nodes) {

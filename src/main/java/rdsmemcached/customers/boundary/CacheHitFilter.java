@@ -3,7 +3,6 @@ package rdsmemcached.customers.boundary;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,9 +18,9 @@ import rdsmemcached.problems.boundary.ProblemException;
  * filter, before JAX-RS, the EJB container and JSON-B (the entry holds the answer's JSON). Every
  * other case — a miss, a negative entry, an early refresh, memcached failing, an id that is not
  * plain, another method — continues to {@link CustomersResource#fromCache}, which answers exactly
- * as before and does not ask memcached a second time.
+ * as before and does not ask memcached a second time. Mapped in web.xml, after the in-flight filter
+ * (graceful shutdown counts hits too).
  */
-@WebFilter(filterName = "cache-hits", urlPatterns = "/cache/*")
 public class CacheHitFilter extends HttpFilter {
 
   private static final long serialVersionUID = 1L;

@@ -9,9 +9,11 @@ public record Problem(String type, String title, int status, String detail) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
 
+  public static Problem of(Response.StatusType status, String detail) {
+    return new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail);
+  }
+
   public static Response response(Response.StatusType status, String detail) {
-    var problem =
-        new Problem("about:blank", status.getReasonPhrase(), status.getStatusCode(), detail);
-    return Response.status(status).type(MEDIA_TYPE).entity(problem).build();
+    return Response.status(status).type(MEDIA_TYPE).entity(of(status, detail)).build();
   }
 }

@@ -81,7 +81,8 @@ public class WarmUp implements HealthCheck {
   private void run() {
     try {
       if (!isCached()) {
-        finish("not needed: /cache/" + id + " is not in memcached (a cold cache has no hot path yet)");
+        finish(
+            "not needed: /cache/" + id + " is not in memcached (a cold cache has no hot path yet)");
         return;
       }
       HttpClient client =

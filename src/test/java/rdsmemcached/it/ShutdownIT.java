@@ -1,0 +1,163 @@
+package rdsmemcached.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static rdsmemcached.it.CustomersIT.CUSTOMER_1;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM, as ECS and docker stop send it, against a Payara Micro of this test's own on
+ * SHUTDOWN_PORT (the other tests keep their two instances): the request in flight finishes, new
+ * ones get 503 problem+json, readiness turns DOWN while liveness stays UP, the memcached client is
+ * closed, and the JVM exits by itself within the grace.
+ */
+class ShutdownIT {
+
+  static final long GRACE_SECONDS = 10;
+
+  /** The slow query of this instance: the checks during the drain run while it is still busy. */
+  static final long SLOW_QUERY_SECONDS = 3;
+
+  static final Pattern IN_FLIGHT = Pattern.compile("\"inFlight\":\"(\\d+)\"");
+
+  static Process payara;
+  static URI base;
+  static Path log;
+  static Path pidFile;
+
+  @BeforeAll
+  static void startAnInstanceToStop() throws IOException {
+    String port = Stack.env("SHUTDOWN_PORT");
+    base = URI.create("http://127.0.0.1:" + port);
+    Path state = Path.of(Stack.env("STATE_DIR"));
+    log = state.resolve("payara-shutdown.log");
+    pidFile = state.resolve("payara-shutdown.pid");
+    var start =
+        new ProcessBuilder(
+                Path.of(Stack.env("PROJECT_DIR"), "server-config", "start-payara.sh").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    start.environment().put("PORT", port);
+    start.environment().put("SLOW_QUERY_SECONDS", Long.toString(SLOW_QUERY_SECONDS));
+    start.environment().put("SHUTDOWN_GRACE_SECONDS", Long.toString(GRACE_SECONDS));
+    payara = start.start();
+    // start-payara.sh execs java: this is the JVM's pid. bin/test kills it if this test cannot.
+    Files.writeString(pidFile, Long.toString(payara.pid()));
+    awaitReady(Duration.ofSeconds(180));
+  }
+
+  @AfterAll
+  static void killIfStillRunning() throws IOException, InterruptedException {
+    if (payara != null) {
+      payara.destroyForcibly().waitFor();
+      Files.deleteIfExists(pidFile);
+    }
+  }
+
+  @Test
+  void sigtermFinishesTheRequestInFlightRefusesNewOnesAndExits() throws Exception {
+    assertEquals(CUSTOMER_1, Stack.get(at("/db/1")).body(), "before SIGTERM");
+
+    CompletableFuture<HttpResponse<String>> inFlight =
+        Stack.HTTP.sendAsync(
+            HttpRequest.newBuilder(at("/db/1")).timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    awaitInFlight(1);
+    long signalled = System.nanoTime();
+    signal("TERM", payara.pid());
+
+    var refused = Stack.getUntil(at("/"), r -> r.statusCode() == 503, Duration.ofSeconds(5));
+    CustomersIT.assertProblem(refused, 503);
+    assertTrue(refused.body().contains("\"title\":\"Service Unavailable\""), refused.body());
+    assertEquals("close", refused.headers().firstValue("Connection").orElse(""));
+    assertTrue(refused.headers().firstValue("Retry-After").orElse("").matches("\\d+"));
+
+    var ready = Stack.get(at("/health/ready"));
+    assertEquals(503, ready.statusCode(), ready.body());
+    assertTrue(ready.body().contains("\"name\":\"shutdown\",\"status\":\"DOWN\""), ready.body());
+    var live = Stack.get(at("/health/live"));
+    assertEquals(200, live.statusCode(), live.body());
+    assertFalse(inFlight.isDone(), "the checks above ran while the request was still in flight");
+
+    var finished = inFlight.get(GRACE_SECONDS, TimeUnit.SECONDS);
+    assertEquals(200, finished.statusCode(), finished.body());
+    assertEquals(CUSTOMER_1, finished.body());
+
+    assertTrue(
+        payara.waitFor(GRACE_SECONDS + 5, TimeUnit.SECONDS),
+        "exits by itself within the grace and a few seconds");
+    long millis = (System.nanoTime() - signalled) / 1_000_000;
+    // The JVM's own SIGTERM handler, which the drain hands over to, exits with 128 + 15.
+    assertEquals(143, payara.exitValue());
+    System.out.printf("SIGTERM to exit: %d ms, exit status %d%n", millis, payara.exitValue());
+
+    String output = Files.readString(log);
+    assertTrue(
+        output.contains("SIGTERM: draining 1 in-flight requests, up to " + GRACE_SECONDS + " s"),
+        "the drain started with the slow request counted");
+    String afterSignal = output.substring(output.indexOf("SIGTERM: draining"));
+    assertTrue(afterSignal.contains("SIGTERM: drained in "), "the drain finished, not timed out");
+    assertTrue(afterSignal.contains("memcached client closed"));
+    assertFalse(afterSignal.contains("Exception"), afterSignal);
+  }
+
+  static URI at(String path) {
+    return base.resolve(path);
+  }
+
+  /** Polls this instance's readiness, which counts the application's requests in flight. */
+  static void awaitInFlight(int expected) {
+    var ready =
+        Stack.getUntil(
+            at("/health/ready"), r -> inFlight(r.body()) >= expected, Duration.ofSeconds(5));
+    assertEquals(expected, inFlight(ready.body()), ready.body());
+  }
+
+  static int inFlight(String readiness) {
+    Matcher count = IN_FLIGHT.matcher(readiness);
+    return count.find() ? Integer.parseInt(count.group(1)) : -1;
+  }
+
+  static void awaitReady(Duration atMost) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!payara.isAlive()) {
+        throw new IllegalStateException("Payara Micro exited on start, see " + log);
+      }
+      try {
+        if (Stack.get(at("/health/ready")).statusCode() == 200) {
+          return;
+        }
+      } catch (IllegalStateException notListeningYet) {
+        // connection refused until the HTTP listener is up
+      }
+      Stack.sleep(Duration.ofMillis(500));
+    }
+    throw new IllegalStateException("not ready after " + atMost + ", see " + log);
+  }
+
+  static void signal(String name, long pid) throws IOException, InterruptedException {
+    var kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid))
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid + ": " + output);
+  }
+}

@@ -19,7 +19,8 @@ import java.util.concurrent.Future;
  */
 final class Load {
 
-  record Sample(String path, int status, String xCache, long millis) {}
+  /** One request: what it got, how long it took, and when it was sent (ms into the phase). */
+  record Sample(String path, int status, String xCache, long millis, long sentAt) {}
 
   record Report(String phase, List<Sample> samples, Duration took) {
 
@@ -49,6 +50,15 @@ final class Load {
 
     double hitRatio() {
       return samples.isEmpty() ? 0 : (double) outcomes().getOrDefault("HIT", 0L) / samples.size();
+    }
+
+    /** The slowest requests: {@code <ms>@<sent at, s into the phase> <X-Cache>}. */
+    String slowest(int n) {
+      return samples.stream()
+          .sorted(java.util.Comparator.comparingLong(Sample::millis).reversed())
+          .limit(n)
+          .map(s -> String.format("%d@%.1fs %s", s.millis(), s.sentAt() / 1000.0, s.xCache()))
+          .collect(java.util.stream.Collectors.joining(", "));
     }
 
     String line() {
@@ -93,7 +103,12 @@ final class Load {
                               HttpResponse.BodyHandlers.ofString());
                     } catch (java.io.IOException failed) {
                       mine.add(
-                          new Sample(path, 599, "none", (System.nanoTime() - sent) / 1_000_000));
+                          new Sample(
+                              path,
+                              599,
+                              "none",
+                              (System.nanoTime() - sent) / 1_000_000,
+                              (sent - start) / 1_000_000));
                       continue;
                     }
                     mine.add(
@@ -101,7 +116,8 @@ final class Load {
                             path,
                             response.statusCode(),
                             Stack.xCache(response),
-                            (System.nanoTime() - sent) / 1_000_000));
+                            (System.nanoTime() - sent) / 1_000_000,
+                            (sent - start) / 1_000_000));
                   }
                   return mine;
                 }));

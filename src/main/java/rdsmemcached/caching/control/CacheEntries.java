@@ -34,7 +34,7 @@ public class CacheEntries {
   @Inject CacheAvailability availability;
 
   @Inject
-  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "30")
   long operationTimeoutMillis;
 
   /** Seconds a loader's lease lasts: waiters on other instances load themselves after it. */

@@ -60,7 +60,7 @@ public class MemcachedClientProducer {
 
   /** Milliseconds a get may take before the request is served from the database. */
   @Inject
-  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "30")
   long operationTimeoutMillis;
 
   /** Upper bound of the back-off between reconnect attempts to a dead node. */

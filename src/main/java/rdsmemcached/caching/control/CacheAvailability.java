@@ -48,7 +48,7 @@ public class CacheAvailability implements ConnectionObserver {
 
   /** Milliseconds between background probes of a node whose breaker is open. */
   @Inject
-  @ConfigProperty(name = "CACHE_BREAKER_OPEN_MS", defaultValue = "1000")
+  @ConfigProperty(name = "CACHE_BREAKER_OPEN_MS", defaultValue = "250")
   long breakerOpenMillis;
 
   private final Map<SocketAddress, NodeState> troubled = new ConcurrentHashMap<>();

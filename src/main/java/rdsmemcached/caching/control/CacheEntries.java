@@ -34,7 +34,7 @@ public class CacheEntries {
   @Inject CacheAvailability availability;
 
   @Inject
-  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "30")
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
   long operationTimeoutMillis;
 
   /** Seconds a loader's lease lasts: waiters on other instances load themselves after it. */

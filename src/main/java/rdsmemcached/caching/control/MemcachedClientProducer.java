@@ -60,7 +60,7 @@ public class MemcachedClientProducer {
 
   /** Milliseconds a get may take before the request is served from the database. */
   @Inject
-  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "30")
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
   long operationTimeoutMillis;
 
   /** Upper bound of the back-off between reconnect attempts to a dead node. */
@@ -72,7 +72,7 @@ public class MemcachedClientProducer {
 
   /** Seconds between DNS lookups of the node names (0: never look again). */
   @Inject
-  @ConfigProperty(name = "CACHE_DNS_REFRESH_SECONDS", defaultValue = "30")
+  @ConfigProperty(name = "CACHE_DNS_REFRESH_SECONDS", defaultValue = "50")
   long dnsRefreshSeconds;
 
   @Resource ManagedScheduledExecutorService scheduler;

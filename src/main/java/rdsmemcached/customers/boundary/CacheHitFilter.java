@@ -6,9 +6,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import rdsmemcached.caching.boundary.CacheOutcome;
 import rdsmemcached.caching.control.FreshHits;
 import rdsmemcached.customers.control.CustomerStore;
 import rdsmemcached.problems.boundary.ProblemException;
@@ -37,8 +39,8 @@ public class CacheHitFilter extends HttpFilter {
     String json = id == null ? null : hits.json(FIND_CACHED, id);
     if (json != null) {
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
-      response.setContentType("application/json");
-      response.setHeader("X-Cache", "HIT");
+      response.setContentType(MediaType.APPLICATION_JSON);
+      response.setHeader(CacheStatusHeader.NAME, CacheOutcome.HIT.name());
       response.setContentLength(body.length);
       response.getOutputStream().write(body);
       return;

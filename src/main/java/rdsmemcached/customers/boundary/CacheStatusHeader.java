@@ -12,13 +12,15 @@ import rdsmemcached.caching.boundary.CacheStatus;
 @Provider
 public class CacheStatusHeader implements ContainerResponseFilter {
 
+  static final String NAME = "X-Cache";
+
   @Inject CacheStatus status;
 
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     CacheOutcome outcome = status.outcome();
     if (outcome != null) {
-      response.getHeaders().putSingle("X-Cache", outcome.name());
+      response.getHeaders().putSingle(NAME, outcome.name());
     }
   }
 }

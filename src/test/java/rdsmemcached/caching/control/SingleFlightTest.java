@@ -124,17 +124,7 @@ class SingleFlightTest {
   @Test
   void aWaitingFollowerLeavesWithWhatItsRescueFinds() throws Exception {
     var release = new CountDownLatch(1);
-    Future<SingleFlight.Result<String>> leader =
-        threads.submit(
-            () ->
-                cut.run(
-                    "k",
-                    10_000,
-                    () -> {
-                      release.await();
-                      return "slow load";
-                    }));
-    Thread.sleep(50);
+    Future<SingleFlight.Result<String>> leader = leadUntil(release, "slow load");
     var attempts = new AtomicInteger();
     long started = System.nanoTime();
     var follower =
@@ -154,6 +144,19 @@ class SingleFlightTest {
   @Test
   void aRescueThatFindsNothingWaitsForTheLoad() throws Exception {
     var release = new CountDownLatch(1);
+    Future<SingleFlight.Result<String>> leader = leadUntil(release, "load");
+    Future<SingleFlight.Result<String>> follower =
+        threads.submit(() -> cut.run("k", 10_000, () -> "never run", () -> null));
+    Thread.sleep(100);
+    release.countDown();
+    assertEquals(SingleFlight.Joined.FOLLOWED, follower.get().joined());
+    assertEquals("load", follower.get().value());
+    assertEquals(SingleFlight.Joined.LED, leader.get().joined());
+  }
+
+  /** A load of "k" on another thread that returns {@code value} once released; led by then. */
+  private Future<SingleFlight.Result<String>> leadUntil(CountDownLatch release, String value)
+      throws InterruptedException {
     Future<SingleFlight.Result<String>> leader =
         threads.submit(
             () ->
@@ -162,15 +165,9 @@ class SingleFlightTest {
                     10_000,
                     () -> {
                       release.await();
-                      return "load";
+                      return value;
                     }));
     Thread.sleep(50);
-    Future<SingleFlight.Result<String>> follower =
-        threads.submit(() -> cut.run("k", 10_000, () -> "never run", () -> null));
-    Thread.sleep(100);
-    release.countDown();
-    assertEquals(SingleFlight.Joined.FOLLOWED, follower.get().joined());
-    assertEquals("load", follower.get().value());
-    assertEquals(SingleFlight.Joined.LED, leader.get().joined());
+    return leader;
   }
 }

@@ -26,6 +26,42 @@ export DB_PASS_ASADMIN
 : "${JDBC_DRIVER:=$target/lib/mysql-connector-j.jar}"
 
 jvm_options=$(grep -v -e '^#' -e '^$' "$here/jvm.options" | tr '\n' ' ')
+
+# The CPU this process may use, in thousandths of a CPU, from its cgroup's quota (v2 cpu.max or
+# v1 cpu.cfs_quota_us); nothing when there is no quota. The JVM reads the same files.
+cpu_quota_millis() {
+  if [ -r /sys/fs/cgroup/cpu.max ]; then
+    path=$(sed -n 's/^0:://p' /proc/self/cgroup)
+    set -- "/sys/fs/cgroup$path/cpu.max" /sys/fs/cgroup/cpu.max
+  else
+    path=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' /proc/self/cgroup 2>/dev/null)
+    set -- "/sys/fs/cgroup/cpu$path" /sys/fs/cgroup/cpu /sys/fs/cgroup/cpu,cpuacct
+  fi
+  for where in "$@"; do
+    if [ -f "$where" ] && read -r quota period <"$where"; then
+      [ "$quota" = max ] || echo $((quota * 1000 / period))
+      return
+    elif [ -r "$where/cpu.cfs_quota_us" ]; then
+      quota=$(cat "$where/cpu.cfs_quota_us") period=$(cat "$where/cpu.cfs_period_us")
+      [ "$quota" -le 0 ] || echo $((quota * 1000 / period))
+      return
+    fi
+  done
+}
+# JIT: "auto" (the default) compiles with C1 only below one CPU. Measured on a simulated 0.25 vCPU
+# Fargate task: C2's compiler threads spent most of the quota for minutes (start to ready 90 s,
+# 68 req/s in the first 15 s of load); with C1 only, ready after 54 s and at full speed at once,
+# at the same steady throughput. From one CPU up, C2's faster code wins (docs/benchmarks.md).
+case "${JIT:-auto}" in
+  auto)
+    millis=$(cpu_quota_millis || true)
+    if [ -n "$millis" ] && [ "$millis" -lt 1000 ]; then
+      jvm_options="$jvm_options -XX:TieredStopAtLevel=1"
+    fi ;;
+  c1) jvm_options="$jvm_options -XX:TieredStopAtLevel=1" ;;
+  tiered) ;;
+  *) echo "JIT must be auto, c1 or tiered (is: $JIT)" >&2; exit 64 ;;
+esac
 # shellcheck disable=SC2086 # word splitting of the option lists is intended
 exec java $jvm_options ${JAVA_OPTS:-} -jar "$PAYARA_MICRO_JAR" \
   --nohazelcast --disablephonehome \

@@ -1,16 +1,12 @@
 package rdsmemcached.caching.control;
 
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
-import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -37,11 +33,7 @@ import rdsmemcached.caching.control.CacheEntries.Found;
 @Priority(Interceptor.Priority.APPLICATION)
 public class CacheAsideInterceptor {
 
-  static final Map<Method, CachedMethod> METHODS = new ConcurrentHashMap<>();
-  static final SingleFlight<Loaded> FLIGHTS = new SingleFlight<>();
-  static final Jsonb JSON = JsonbBuilder.create();
   static final long MAX_POLL_MILLIS = 100;
-  static final String BYPASS_FLIGHT = "#bypass";
 
   /** A load's result, whether it is safe to hand to waiters that joined late, and its outcome. */
   record Loaded(Object result, boolean fresh, CacheOutcome outcome) {}
@@ -49,6 +41,9 @@ public class CacheAsideInterceptor {
   @Inject CacheEntries entries;
   @Inject CacheStatus status;
   @Inject CacheMetrics metrics;
+  @Inject CachedMethods methods;
+  @Inject LoadFlights flights;
+  @Inject FastLaneHandOff handOff;
 
   /** Seconds an entry is fresh; a random jitter is added so entries written together differ. */
   @Inject
@@ -70,17 +65,13 @@ public class CacheAsideInterceptor {
   @ConfigProperty(name = "CACHE_COALESCE_WAIT_MS", defaultValue = "20000")
   long coalesceWaitMillis;
 
-  static CachedMethod describe(Method method) {
-    return METHODS.computeIfAbsent(method, CachedMethod::of);
-  }
-
   @AroundInvoke
   public Object cacheAside(InvocationContext call) throws Exception {
-    CachedMethod method = describe(call.getMethod());
+    CachedMethod method = methods.describe(call.getMethod());
     String key = method.key(call.getParameters());
     CacheMetrics.Instruments counters = metrics.of(method.namespace());
     // what FreshHits read for this request on its fast lane, if it ran: not read again
-    FreshHits.Prefetched prefetched = FreshHits.take(key);
+    FastLaneHandOff.Prefetched prefetched = prefetched(key);
     for (int attempt = 1; ; attempt++) {
       Found found;
       boolean refreshDue;
@@ -115,7 +106,7 @@ public class CacheAsideInterceptor {
         }
       }
       status.record(CacheOutcome.MISS); // shown even if the load fails; a waiter may still HIT
-      var flight = FLIGHTS.run(key, coalesceWaitMillis, () -> lead(call, key, method, counters));
+      var flight = flights.run(key, coalesceWaitMillis, () -> lead(call, key, method, counters));
       switch (flight.joined()) {
         case LED:
           return report(flight.value());
@@ -129,6 +120,15 @@ public class CacheAsideInterceptor {
           counters.coalescedTimeouts().inc();
           return report(direct(call, counters, CacheOutcome.MISS));
       }
+    }
+  }
+
+  /** The fast lane's read of this key in this request; none outside an HTTP request. */
+  private FastLaneHandOff.Prefetched prefetched(String key) {
+    try {
+      return handOff.take(key);
+    } catch (ContextNotActiveException noRequest) {
+      return null;
     }
   }
 
@@ -151,7 +151,7 @@ public class CacheAsideInterceptor {
     // join a regular load of the key if one runs (its result is safe to share); otherwise load in
     // a flight of its own: a request that reaches memcached must never join a load that could not
     // see a write's invalidation
-    var regular = FLIGHTS.join(key, coalesceWaitMillis);
+    var regular = flights.join(key, coalesceWaitMillis);
     if (regular != null && regular.joined() == SingleFlight.Joined.FOLLOWED) {
       counters.coalescedWaits().inc();
       if (regular.value().fresh()) {
@@ -159,8 +159,8 @@ public class CacheAsideInterceptor {
       }
     }
     var flight =
-        FLIGHTS.run(
-            key + BYPASS_FLIGHT,
+        flights.run(
+            LoadFlights.bypassKey(key),
             coalesceWaitMillis,
             () -> direct(call, counters, CacheOutcome.BYPASS),
             rescue(key, method, counters, failedAt));
@@ -298,7 +298,7 @@ public class CacheAsideInterceptor {
   }
 
   private Loaded hit(CachedMethod method, Found found, CacheMetrics.Instruments counters) {
-    Object cached = method.decode(JSON, found.entry().json());
+    Object cached = methods.decode(method, found.entry().json());
     (method.isNegative(cached) ? counters.negativeHits() : counters.hits()).inc();
     return new Loaded(cached, true, CacheOutcome.HIT);
   }
@@ -322,7 +322,7 @@ public class CacheAsideInterceptor {
     return StoredEntry.value(
         System.currentTimeMillis() + fresh,
         TimeUnit.NANOSECONDS.toMillis(loadNanos),
-        method.encode(JSON, result));
+        methods.encode(method, result));
   }
 
   private int logicalTtl(CachedMethod method, Object result) {

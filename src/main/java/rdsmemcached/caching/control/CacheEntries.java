@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClientIF;
+import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -32,10 +33,23 @@ public class CacheEntries {
 
   @Inject MemcachedClientIF memcached;
   @Inject CacheAvailability availability;
+  @Inject ProcessStalls stalls;
 
+  /**
+   * Milliseconds a memcached operation may take, while this process runs, before the node counts as
+   * failing.
+   */
   @Inject
   @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
   long operationTimeoutMillis;
+
+  /**
+   * Upper bound, in milliseconds, of an operation's wait when this process itself was descheduled
+   * during it (CPU quota, GC): the operation is tried again within it instead of failing.
+   */
+  @Inject
+  @ConfigProperty(name = "CACHE_OP_MAX_WAIT_MS", defaultValue = "1000")
+  long maxWaitMillis;
 
   /** Seconds a loader's lease lasts: waiters on other instances load themselves after it. */
   @Inject
@@ -52,7 +66,7 @@ public class CacheEntries {
 
   /** The key's entry with its CAS id, or null when absent (or unreadable). */
   Found read(String key) throws CacheUnavailableException {
-    CASValue<Object> stored = call(key, () -> memcached.gets(key));
+    CASValue<Object> stored = await(key, () -> memcached.asyncGets(key));
     if (stored == null) {
       return null;
     }
@@ -71,11 +85,14 @@ public class CacheEntries {
     if (await(key, () -> memcached.add(key, leaseSeconds, StoredEntry.lease(token)))) {
       return new Leasing(true, null);
     }
-    CASValue<Object> stored = call(key, () -> memcached.gets(key));
+    CASValue<Object> stored = await(key, () -> memcached.asyncGets(key));
     if (stored == null) {
       return new Leasing(false, null);
     }
     StoredEntry entry = StoredEntry.parse(stored.getValue());
+    if (entry != null && entry.isLease() && token.equals(entry.token())) {
+      return new Leasing(true, null); // an add tried again after a stall: the first one stored it
+    }
     if (entry == null) {
       // an item this code cannot read (another format): take it over rather than wait on it
       return new Leasing(
@@ -107,7 +124,8 @@ public class CacheEntries {
   /** Replaces the value read with CAS id {@code cas}, unless it changed or was deleted since. */
   Fill swap(String key, long cas, String value, int ttlSeconds) throws CacheUnavailableException {
     CASResponse response =
-        call(key, () -> memcached.cas(key, cas, ttlSeconds, value, memcached.getTranscoder()));
+        await(
+            key, () -> memcached.asyncCAS(key, cas, ttlSeconds, value, memcached.getTranscoder()));
     return response == CASResponse.OK ? Fill.STORED : Fill.SUPERSEDED;
   }
 
@@ -151,35 +169,54 @@ public class CacheEntries {
     return leaseSeconds;
   }
 
-  private boolean await(String key, Supplier<Future<Boolean>> start)
-      throws CacheUnavailableException {
-    return call(
-        key,
-        () -> {
-          Future<Boolean> operation = start.get();
-          try {
-            return operation.get(operationTimeoutMillis, TimeUnit.MILLISECONDS);
-          } catch (TimeoutException | ExecutionException e) {
-            operation.cancel(false);
-            throw new IllegalStateException(e.toString(), e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-          }
-        });
-  }
-
-  private <T> T call(String key, Supplier<T> operation) throws CacheUnavailableException {
+  /**
+   * Starts an operation and waits for its result. A timeout counts against the key's node only when
+   * this process was running for most of the wait; one caused by the process being descheduled (see
+   * {@link ProcessStalls}) is tried again, up to {@code CACHE_OP_MAX_WAIT_MS} in all. Every
+   * operation here may be repeated: reads and deletes are idempotent, a repeated lease {@code add}
+   * finds its own token, a repeated CAS reports the value as superseded.
+   */
+  private <T> T await(String key, Supplier<Future<T>> start) throws CacheUnavailableException {
     if (!availability.allows(key)) {
       throw new CacheUnavailableException(SKIPPED);
     }
-    try {
-      T result = operation.get();
-      availability.succeeded(key);
-      return result;
-    } catch (RuntimeException unavailable) {
-      availability.failed(key, unavailable);
-      throw new CacheUnavailableException(unavailable);
+    long timeout = TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
+    long maxWait = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
+    long started = System.nanoTime();
+    while (true) {
+      Future<T> operation;
+      try {
+        operation = start.get();
+      } catch (RuntimeException refused) { // the client's queue is full, or it was shut down
+        throw failed(key, refused);
+      }
+      try {
+        T result = operation.get(timeout, TimeUnit.NANOSECONDS);
+        availability.succeeded(key);
+        return result;
+      } catch (TimeoutException | ExecutionException slowOrFailed) {
+        operation.cancel(false);
+        long now = System.nanoTime();
+        if (isTimeout(slowOrFailed)
+            && now - started < maxWait
+            && stalls.selfInflicted(started, now, timeout)) {
+          continue;
+        }
+        throw failed(key, new IllegalStateException(slowOrFailed.toString(), slowOrFailed));
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        throw failed(key, new IllegalStateException(interrupted));
+      }
     }
+  }
+
+  private static boolean isTimeout(Exception failure) {
+    return failure instanceof TimeoutException
+        || failure.getCause() instanceof CheckedOperationTimeoutException;
+  }
+
+  private CacheUnavailableException failed(String key, RuntimeException cause) {
+    availability.failed(key, cause);
+    return new CacheUnavailableException(cause);
   }
 }

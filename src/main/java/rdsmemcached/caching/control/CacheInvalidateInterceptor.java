@@ -22,13 +22,14 @@ public class CacheInvalidateInterceptor {
 
   @Inject CacheEntries entries;
   @Inject CacheMetrics metrics;
+  @Inject CachedMethods methods;
+  @Inject LoadFlights flights;
 
   @Resource TransactionSynchronizationRegistry transactions;
 
   @AroundInvoke
   public Object invalidate(InvocationContext call) throws Exception {
-    CachedMethod method =
-        CacheAsideInterceptor.METHODS.computeIfAbsent(call.getMethod(), CachedMethod::of);
+    CachedMethod method = methods.describe(call.getMethod());
     String key = method.key(call.getParameters());
     Object result = call.proceed();
     if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
@@ -51,8 +52,7 @@ public class CacheInvalidateInterceptor {
   }
 
   private void delete(String key, CachedMethod method) {
-    CacheAsideInterceptor.FLIGHTS.forget(key);
-    CacheAsideInterceptor.FLIGHTS.forget(key + CacheAsideInterceptor.BYPASS_FLIGHT);
+    flights.forgetBoth(key);
     entries.invalidate(key);
     metrics.of(method.namespace()).invalidations().inc();
   }

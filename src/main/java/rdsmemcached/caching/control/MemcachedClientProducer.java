@@ -58,10 +58,19 @@ public class MemcachedClientProducer {
   @ConfigProperty(name = "CACHE_HOST2")
   Optional<String> host2;
 
-  /** Milliseconds a get may take before the request is served from the database. */
+  /** Milliseconds an operation may take while this process runs (enforced by CacheEntries). */
   @Inject
   @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
   long operationTimeoutMillis;
+
+  /**
+   * spymemcached's own operation timeout: it drops an operation queued longer than this. Set to the
+   * longest wait CacheEntries allows (the operation timeout stretched by this process's own
+   * stalls), so that a stall alone never makes the client give up an operation.
+   */
+  @Inject
+  @ConfigProperty(name = "CACHE_OP_MAX_WAIT_MS", defaultValue = "1000")
+  long maxWaitMillis;
 
   /** Upper bound of the back-off between reconnect attempts to a dead node. */
   @Inject
@@ -84,7 +93,7 @@ public class MemcachedClientProducer {
   @Produces
   @ApplicationScoped
   MemcachedClientIF memcached() {
-    System.setProperty("net.spy.log.LoggerImpl", "net.spy.memcached.compat.log.SunLogger");
+    System.setProperty("net.spy.log.LoggerImpl", SpymemcachedLogger.class.getName());
     SPYMEMCACHED_LOG.setLevel(java.util.logging.Level.SEVERE);
     String names = nodeList();
     var client = new ReResolvingClient(() -> AddrUtil.getAddresses(names), this::connect);
@@ -129,13 +138,18 @@ public class MemcachedClientProducer {
 
   MemcachedClientIF connect(List<InetSocketAddress> nodes) {
     LOG.log(
-        Level.INFO, "memcached nodes {0}, operation timeout {1} ms", nodes, operationTimeoutMillis);
+        Level.INFO,
+        "memcached nodes {0}, operation timeout {1} ms (up to {2} ms while this process is"
+            + " descheduled)",
+        nodes,
+        operationTimeoutMillis,
+        maxWaitMillis);
     var connections =
         new ConnectionFactoryBuilder()
             .setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
             .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH)
             .setFailureMode(FailureMode.Cancel)
-            .setOpTimeout(operationTimeoutMillis)
+            .setOpTimeout(maxWaitMillis)
             .setMaxReconnectDelay(maxReconnectDelaySeconds)
             .setDaemon(true)
             .setInitialObservers(List.of(availability))

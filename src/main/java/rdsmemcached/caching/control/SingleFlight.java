@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * load cannot pin every request thread. A write forgets the key's flight, so requests that start
  * after it never join a load that may have read the old row.
  */
-final class SingleFlight<V> {
+class SingleFlight<V> {
 
   /** How a caller took part. */
   enum Joined {

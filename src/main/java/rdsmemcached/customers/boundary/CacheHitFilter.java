@@ -45,11 +45,7 @@ public class CacheHitFilter extends HttpFilter {
       response.getOutputStream().write(body);
       return;
     }
-    try {
-      chain.doFilter(request, response);
-    } finally {
-      hits.done();
-    }
+    chain.doFilter(request, response);
   }
 
   /**

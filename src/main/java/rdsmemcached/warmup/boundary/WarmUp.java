@@ -193,11 +193,7 @@ public class WarmUp implements HealthCheck {
     for (int i = 0; i < 30 && !memcached.getUnavailableServers().isEmpty(); i++) {
       Thread.sleep(100);
     }
-    try {
-      return hits.json(CacheHitFilter.FIND_CACHED, id) != null;
-    } finally {
-      hits.done();
-    }
+    return hits.isFresh(CacheHitFilter.FIND_CACHED, id);
   }
 
   private void finish(String result) {

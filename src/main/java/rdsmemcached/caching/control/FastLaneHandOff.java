@@ -1,0 +1,34 @@
+package rdsmemcached.caching.control;
+
+import jakarta.enterprise.context.RequestScoped;
+import rdsmemcached.caching.control.CacheEntries.Found;
+
+/**
+ * What the fast lane ({@link FreshHits}) read from memcached for this request and could not answer
+ * with, left to the slow lane ({@link CacheAsideInterceptor}), which continues from it instead of
+ * asking memcached a second time: a slow node costs one timeout, not two, and an early refresh is
+ * decided once.
+ */
+@RequestScoped
+public class FastLaneHandOff {
+
+  /** One read: the entry found (or null), and whether it is due for an early refresh. */
+  record Prefetched(
+      String key, Found found, boolean refreshDue, boolean unavailable, long failedAt) {}
+
+  private Prefetched left;
+
+  void leave(Prefetched read) {
+    left = read;
+  }
+
+  /** What was left for {@code key}, once; null when nothing was, or for another key. */
+  Prefetched take(String key) {
+    Prefetched read = left;
+    if (read == null || !read.key().equals(key)) {
+      return null;
+    }
+    left = null;
+    return read;
+  }
+}

@@ -1,0 +1,134 @@
+package rdsmemcached.caching.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import net.spy.memcached.CASValue;
+import net.spy.memcached.MemcachedClientIF;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The timeout decision: a node that does not answer while this process runs is failing; a wait that
+ * was long because the process itself was descheduled is tried again, not held against the node and
+ * not sent to the database.
+ */
+class CacheEntriesTest {
+
+  static final String KEY = "customer:v1:1";
+
+  /** What each operation started returns, in order; an unfinished future times out. */
+  final Deque<Future<?>> answers = new ArrayDeque<>();
+
+  final List<String> started = new ArrayList<>();
+  final List<String> availability = new ArrayList<>();
+  final Deque<Boolean> descheduled = new ArrayDeque<>();
+  final CacheEntries cut = new CacheEntries();
+
+  @BeforeEach
+  void wire() {
+    cut.memcached =
+        (MemcachedClientIF)
+            Proxy.newProxyInstance(
+                MemcachedClientIF.class.getClassLoader(),
+                new Class<?>[] {MemcachedClientIF.class},
+                (proxy, method, arguments) -> {
+                  started.add(method.getName());
+                  return answers.removeFirst();
+                });
+    cut.availability =
+        new CacheAvailability() {
+          @Override
+          boolean allows(String key) {
+            return true;
+          }
+
+          @Override
+          void failed(String key, RuntimeException cause) {
+            availability.add("failed");
+          }
+
+          @Override
+          void succeeded(String key) {
+            availability.add("succeeded");
+          }
+        };
+    cut.stalls =
+        new ProcessStalls() {
+          @Override
+          boolean selfInflicted(long start, long now, long timeoutNanos) {
+            return descheduled.isEmpty() ? false : descheduled.removeFirst();
+          }
+        };
+    cut.operationTimeoutMillis = 1;
+    cut.maxWaitMillis = 60_000;
+    cut.leaseSeconds = 15;
+  }
+
+  static Future<?> silent() {
+    return new CompletableFuture<>();
+  }
+
+  static Future<?> value(String stored, long cas) {
+    return CompletableFuture.completedFuture(new CASValue<Object>(cas, stored));
+  }
+
+  @Test
+  void aSilentNodeWhileTheProcessRunsFailsAfterOneTimeout() {
+    answers.add(silent());
+    descheduled.add(false);
+    assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
+    assertEquals(List.of("asyncGets"), started);
+    assertEquals(List.of("failed"), availability, "counted against the node once");
+  }
+
+  @Test
+  void aTimeoutCausedByDeschedulingIsTriedAgainAndNotCounted() throws Exception {
+    answers.add(silent());
+    answers.add(value(StoredEntry.value(Long.MAX_VALUE, 3, "{}"), 7));
+    descheduled.add(true);
+    var found = cut.read(KEY);
+    assertEquals("{}", found.entry().json());
+    assertEquals(7, found.cas());
+    assertEquals(List.of("asyncGets", "asyncGets"), started);
+    assertEquals(List.of("succeeded"), availability, "no failure recorded");
+  }
+
+  @Test
+  void descheduledAgainAndAgainGivesUpAtTheMaximumWait() {
+    cut.maxWaitMillis = 0;
+    answers.add(silent());
+    descheduled.add(true);
+    assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
+    assertEquals(1, started.size());
+    assertEquals(List.of("failed"), availability);
+  }
+
+  @Test
+  void aLeaseAddTriedAgainAfterAStallFindsItsOwnMarker() throws Exception {
+    answers.add(silent()); // the add stored the marker, but the answer came too late
+    answers.add(CompletableFuture.completedFuture(false)); // so the repeated add is refused
+    answers.add(value(StoredEntry.lease("mine"), 8));
+    descheduled.add(true);
+    var leasing = cut.lease(KEY, "mine");
+    assertTrue(leasing.taken());
+    assertEquals(List.of("add", "add", "asyncGets"), started);
+  }
+
+  @Test
+  void anotherLoadersMarkerIsNotTaken() throws Exception {
+    answers.add(CompletableFuture.completedFuture(false));
+    answers.add(value(StoredEntry.lease("theirs"), 8));
+    var leasing = cut.lease(KEY, "mine");
+    assertEquals(false, leasing.taken());
+    assertTrue(leasing.found().entry().isLease());
+  }
+}

@@ -202,12 +202,23 @@ public class CacheEntries {
             && stalls.selfInflicted(started, now, timeout)) {
           continue;
         }
-        throw failed(key, new IllegalStateException(slowOrFailed.toString(), slowOrFailed));
+        throw failed(
+            key, new IllegalStateException(describe(slowOrFailed, started, now), slowOrFailed));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         throw failed(key, new IllegalStateException(interrupted));
       }
     }
+  }
+
+  private String describe(Exception failure, long started, long now) {
+    if (!isTimeout(failure)) {
+      return failure.toString();
+    }
+    return String.format(
+        "no answer in %d ms, %d ms of them with this process descheduled",
+        TimeUnit.NANOSECONDS.toMillis(now - started),
+        TimeUnit.NANOSECONDS.toMillis(stalls.stalledWithin(started, now)));
   }
 
   private static boolean isTimeout(Exception failure) {

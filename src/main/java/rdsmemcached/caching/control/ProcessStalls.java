@@ -15,9 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>On a Fargate task of 0.25 vCPU the process runs 25 ms of every 100 ms; measured there, the 50
  * ms operation timeout fired thousands of times in minutes while memcached was idle: the response
  * had arrived, but no thread of ours was allowed to read it. A watcher thread wakes every {@value
- * #PERIOD_MILLIS} ms and records when it woke late (measured: under 2 % of a 0.25 vCPU at a 5 ms
- * period, half that at this one); a timed-out operation whose wait was mostly such a stall is tried
- * again instead of counting against the node.
+ * #PERIOD_MILLIS} ms and records when it woke late (measured at a 5 ms period: 3 % of a 0.25 vCPU;
+ * this period halves that); a timed-out operation whose wait was mostly such a stall is tried again
+ * instead of counting against the node.
  */
 @ApplicationScoped
 public class ProcessStalls {

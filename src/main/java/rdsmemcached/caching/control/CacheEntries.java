@@ -184,11 +184,12 @@ public class CacheEntries {
     long maxWait = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
     long started = System.nanoTime();
     while (true) {
+      long attempt = System.nanoTime();
       Future<T> operation;
       try {
         operation = start.get();
       } catch (RuntimeException refused) { // the client's queue is full, or it was shut down
-        throw failed(key, refused);
+        throw failed(key, attempt, refused);
       }
       try {
         T result = operation.get(timeout, TimeUnit.NANOSECONDS);
@@ -203,10 +204,12 @@ public class CacheEntries {
           continue;
         }
         throw failed(
-            key, new IllegalStateException(describe(slowOrFailed, started, now), slowOrFailed));
+            key,
+            attempt,
+            new IllegalStateException(describe(slowOrFailed, started, now), slowOrFailed));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
-        throw failed(key, new IllegalStateException(interrupted));
+        throw failed(key, attempt, new IllegalStateException(interrupted));
       }
     }
   }
@@ -226,8 +229,8 @@ public class CacheEntries {
         || failure.getCause() instanceof CheckedOperationTimeoutException;
   }
 
-  private CacheUnavailableException failed(String key, RuntimeException cause) {
-    availability.failed(key, cause);
+  private CacheUnavailableException failed(String key, long started, RuntimeException cause) {
+    availability.failed(key, started, cause);
     return new CacheUnavailableException(cause);
   }
 }

@@ -52,7 +52,7 @@ class CacheEntriesTest {
           }
 
           @Override
-          void failed(String key, RuntimeException cause) {
+          void failed(String key, long startedAt, RuntimeException cause) {
             availability.add("failed");
           }
 

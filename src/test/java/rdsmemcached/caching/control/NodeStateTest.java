@@ -1,0 +1,56 @@
+package rdsmemcached.caching.control;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The per-node circuit breaker's state machine, with time passed in. */
+class NodeStateTest {
+
+  static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+  static final int THRESHOLD = 3;
+
+  final CacheAvailability.NodeState cut = new CacheAvailability.NodeState();
+
+  @Test
+  void aNodeThatStaysSilentIsTakenOutAfterThreeFailuresInARow() {
+    assertFalse(cut.failed(0, 50 * MS, THRESHOLD, "k"));
+    assertFalse(cut.failed(51 * MS, 101 * MS, THRESHOLD, "k"));
+    assertTrue(cut.failed(102 * MS, 152 * MS, THRESHOLD, "k"), "opens on the third");
+    assertFalse(cut.allows());
+    assertFalse(cut.failed(153 * MS, 203 * MS, THRESHOLD, "k"), "already open: no second probe");
+  }
+
+  @Test
+  void requestsInFlightDuringOneHiccupCountOnce() {
+    // eight requests were waiting when the node (or this process) hiccuped for 60 ms
+    assertFalse(cut.failed(0, 50 * MS, THRESHOLD, "k"));
+    for (int i = 1; i < 8; i++) {
+      assertFalse(cut.failed(i * MS, (50 + i) * MS, THRESHOLD, "k"));
+    }
+    assertTrue(cut.allows(), "one incident, not eight failures");
+  }
+
+  @Test
+  void aSuccessClosesTheBreakerAndStartsTheCountAgain() {
+    cut.failed(0, 50 * MS, THRESHOLD, "k");
+    cut.failed(51 * MS, 101 * MS, THRESHOLD, "k");
+    cut.succeeded(110 * MS);
+    assertFalse(cut.failed(120 * MS, 170 * MS, THRESHOLD, "k"));
+    assertFalse(cut.failed(171 * MS, 221 * MS, THRESHOLD, "k"));
+    assertTrue(cut.allows());
+    assertTrue(cut.failed(222 * MS, 272 * MS, THRESHOLD, "k"));
+    cut.succeeded(300 * MS);
+    assertTrue(cut.allows(), "the probe's success closes it");
+  }
+
+  @Test
+  void aDeadNodeFailingFastIsTakenOutAsQuickly() {
+    // failure mode Cancel: each request fails at once, one after the other
+    assertFalse(cut.failed(0, 10_000, THRESHOLD, "k"));
+    assertFalse(cut.failed(20_000, 30_000, THRESHOLD, "k"));
+    assertTrue(cut.failed(40_000, 50_000, THRESHOLD, "k"));
+  }
+}

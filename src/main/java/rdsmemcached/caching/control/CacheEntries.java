@@ -198,15 +198,17 @@ public class CacheEntries {
       } catch (TimeoutException | ExecutionException slowOrFailed) {
         operation.cancel(false);
         long now = System.nanoTime();
+        long deadline = attempt + timeout;
         if (isTimeout(slowOrFailed)
             && now - started < maxWait
-            && stalls.selfInflicted(started, now, timeout)) {
+            && stalls.selfInflicted(started, deadline, now, timeout)) {
           continue;
         }
         throw failed(
             key,
             attempt,
-            new IllegalStateException(describe(slowOrFailed, started, now), slowOrFailed));
+            new IllegalStateException(
+                describe(slowOrFailed, started, deadline, now), slowOrFailed));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         throw failed(key, attempt, new IllegalStateException(interrupted));
@@ -214,14 +216,14 @@ public class CacheEntries {
     }
   }
 
-  private String describe(Exception failure, long started, long now) {
+  private String describe(Exception failure, long started, long deadline, long now) {
     if (!isTimeout(failure)) {
       return failure.toString();
     }
     return String.format(
         "no answer in %d ms, %d ms of them with this process descheduled",
         TimeUnit.NANOSECONDS.toMillis(now - started),
-        TimeUnit.NANOSECONDS.toMillis(stalls.stalledWithin(started, now)));
+        TimeUnit.NANOSECONDS.toMillis(stalls.stalledWithin(started, deadline, now)));
   }
 
   private static boolean isTimeout(Exception failure) {

@@ -64,8 +64,13 @@ class CacheEntriesTest {
     cut.stalls =
         new ProcessStalls() {
           @Override
-          boolean selfInflicted(long start, long now, long timeoutNanos) {
+          boolean selfInflicted(long start, long deadline, long now, long timeoutNanos) {
             return descheduled.isEmpty() ? false : descheduled.removeFirst();
+          }
+
+          @Override
+          long stalledWithin(long start, long deadline, long now) {
+            return 0;
           }
         };
     cut.operationTimeoutMillis = 1;

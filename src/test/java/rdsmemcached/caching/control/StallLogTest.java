@@ -12,64 +12,65 @@ class StallLogTest {
   static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
   static final long TIMEOUT = 50 * MS;
 
-  final StallLog cut = new StallLog(5 * MS, 2 * MS, 0);
-
-  /** The watcher ticks on time from {@code from} to {@code to}. */
-  void onTime(long from, long to) {
-    for (long t = from; t + 5 * MS <= to; t += 5 * MS) {
-      cut.woke(t + 5 * MS, t + 5 * MS);
-    }
-  }
+  final StallLog cut = new StallLog();
 
   @Test
   void aSilentNodeWhileTheProcessRanIsARealTimeout() {
-    onTime(0, 60 * MS);
-    assertEquals(0, cut.stalledWithin(5 * MS, 55 * MS));
-    assertFalse(cut.selfInflicted(5 * MS, 55 * MS, TIMEOUT));
+    cut.sampled(0, 0);
+    cut.sampled(100 * MS, 0);
+    assertEquals(0, cut.stalledWithin(110 * MS, 160 * MS, 0));
+    assertFalse(cut.selfInflicted(110 * MS, 160 * MS, TIMEOUT, 0));
   }
 
   @Test
-  void aWaitSpentThrottledIsSelfInflicted() {
-    // 0.25 vCPU: the process runs 25 ms, then is throttled for 75 ms
-    onTime(0, 25 * MS);
-    cut.woke(30 * MS, 100 * MS);
-    onTime(100 * MS, 110 * MS);
-    assertEquals(70 * MS, cut.stalledWithin(20 * MS, 110 * MS));
-    assertTrue(
-        cut.selfInflicted(20 * MS, 110 * MS, TIMEOUT), "90 ms waited, 20 ms of them running");
+  void aWaitUnderAQuotaThatThrottledThreeQuartersOfTheTimeIsSelfInflicted() {
+    // 0.25 vCPU: 75 ms of every 100 ms throttled
+    cut.sampled(0, 0);
+    cut.sampled(100 * MS, 75 * MS);
+    long stalled = cut.stalledWithin(120 * MS, 200 * MS, 150 * MS);
+    assertEquals(60 * MS, stalled, "75 % of the 80 ms waited");
+    assertTrue(cut.selfInflicted(120 * MS, 200 * MS, TIMEOUT, 150 * MS));
   }
 
   @Test
-  void onlyTheStallInsideTheWaitCounts() {
-    cut.woke(30 * MS, 100 * MS);
-    onTime(100 * MS, 200 * MS);
-    assertEquals(10 * MS, cut.stalledWithin(90 * MS, 150 * MS));
-    assertFalse(cut.selfInflicted(90 * MS, 150 * MS, TIMEOUT), "60 ms waited, 50 of them running");
+  void underTheSameQuotaASilentNodeStillTimesOutOnceTheProcessRanLongEnough() {
+    cut.sampled(0, 0);
+    // waited 220 ms, 165 of them throttled: 55 ms of running time without an answer
+    assertFalse(cut.selfInflicted(0, 220 * MS, TIMEOUT, 165 * MS));
   }
 
   @Test
-  void aStallStillGoingOnCountsBeforeTheWatcherRecordsIt() {
-    onTime(0, 20 * MS);
-    // the watcher last woke at 20 ms and is due at 25 ms; at 95 ms it has not run since
-    assertEquals(70 * MS, cut.stalledWithin(10 * MS, 95 * MS));
-    assertTrue(cut.selfInflicted(10 * MS, 95 * MS, TIMEOUT));
+  void aGcPauseInsideTheWaitCounts() {
+    cut.sampled(0, 0);
+    assertEquals(40 * MS, cut.stalledWithin(0, 60 * MS, 40 * MS));
+    assertTrue(cut.selfInflicted(0, 60 * MS, TIMEOUT, 40 * MS));
   }
 
   @Test
-  void lateWakesWithinTheSlackAreNoStall() {
-    cut.woke(5 * MS, 6 * MS);
-    cut.woke(11 * MS, 12 * MS);
-    assertEquals(0, cut.stalledWithin(0, 12 * MS));
+  void theSampleBeforeTheStartIsTheBaseline() {
+    cut.sampled(0, 0);
+    cut.sampled(100 * MS, 80 * MS); // a stall long before the operation
+    cut.sampled(200 * MS, 80 * MS);
+    assertEquals(0, cut.stalledWithin(210 * MS, 260 * MS, 80 * MS));
   }
 
   @Test
-  void keepsOnlyTheLatestStalls() {
-    long t = 0;
-    for (int i = 0; i < StallLog.CAPACITY + 10; i++) {
-      cut.woke(t + 5 * MS, t + 15 * MS);
-      t += 15 * MS;
+  void nothingSampledBeforeTheStartMeansNothingKnown() {
+    cut.sampled(100 * MS, 0);
+    assertEquals(0, cut.stalledWithin(50 * MS, 150 * MS, 90 * MS));
+  }
+
+  @Test
+  void neverMoreThanTheIntervalItself() {
+    cut.sampled(0, 0);
+    assertEquals(50 * MS, cut.stalledWithin(10 * MS, 60 * MS, 500 * MS));
+  }
+
+  @Test
+  void keepsOnlyTheLatestSamples() {
+    for (int i = 0; i < StallLog.CAPACITY + 5; i++) {
+      cut.sampled(i * 100 * MS, 0);
     }
-    assertEquals(0, cut.stalledWithin(0, 10 * 15 * MS), "the oldest were overwritten");
-    assertEquals(10 * MS, cut.stalledWithin(t - 15 * MS, t));
+    assertEquals(0, cut.stalledWithin(0, 50 * MS, 40 * MS), "the oldest were overwritten");
   }
 }

@@ -59,6 +59,9 @@ public class CacheEntries {
   /** Appended to a key for its early-refresh lease; {@link CacheKeys} leaves room for it. */
   static final String REFRESH_SUFFIX = "#refresh";
 
+  /** A waiting thread that woke this much after its deadline was stalled itself. */
+  long lateWake = TimeUnit.MILLISECONDS.toNanos(10);
+
   private static final IllegalStateException SKIPPED =
       new IllegalStateException("memcached node skipped by its circuit breaker");
 
@@ -183,6 +186,7 @@ public class CacheEntries {
     long timeout = TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
     long maxWait = TimeUnit.MILLISECONDS.toNanos(maxWaitMillis);
     long started = System.nanoTime();
+    boolean retriedLateWake = false;
     while (true) {
       long attempt = System.nanoTime();
       Future<T> operation;
@@ -198,17 +202,23 @@ public class CacheEntries {
       } catch (TimeoutException | ExecutionException slowOrFailed) {
         operation.cancel(false);
         long now = System.nanoTime();
-        long deadline = attempt + timeout;
-        if (isTimeout(slowOrFailed)
-            && now - started < maxWait
-            && stalls.selfInflicted(started, deadline, now, timeout)) {
+        long stalled = stalls.stalledWithin(started, now);
+        var retry =
+            isTimeout(slowOrFailed)
+                ? Retry.after(started, attempt + timeout, now, timeout, maxWait, stalled, lateWake)
+                : Retry.NO;
+        if (retry == Retry.STALLED || (retry == Retry.LATE_WAKE && !retriedLateWake)) {
+          retriedLateWake |= retry == Retry.LATE_WAKE;
           continue;
         }
-        throw failed(
-            key,
-            attempt,
-            new IllegalStateException(
-                describe(slowOrFailed, started, deadline, now), slowOrFailed));
+        String why =
+            isTimeout(slowOrFailed)
+                ? String.format(
+                    "no answer in %d ms, %d ms of them with this process stalled",
+                    TimeUnit.NANOSECONDS.toMillis(now - started),
+                    TimeUnit.NANOSECONDS.toMillis(stalled))
+                : slowOrFailed.toString();
+        throw failed(key, attempt, new IllegalStateException(why, slowOrFailed));
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         throw failed(key, attempt, new IllegalStateException(interrupted));
@@ -216,14 +226,34 @@ public class CacheEntries {
     }
   }
 
-  private String describe(Exception failure, long started, long deadline, long now) {
-    if (!isTimeout(failure)) {
-      return failure.toString();
+  /** Whether, and why, an operation that timed out is tried again rather than failed. */
+  enum Retry {
+    NO,
+    /** The process was stalled (throttled, paused for GC) for most of the wait. */
+    STALLED,
+    /**
+     * The waiting thread woke well after its deadline: the process was stalled at least then, also
+     * where no stall statistics reach us (a quota applied above the container's cgroup). Tried once
+     * per operation, so that a silent node costs at most two timeouts.
+     */
+    LATE_WAKE;
+
+    static Retry after(
+        long started,
+        long deadline,
+        long now,
+        long timeout,
+        long maxWait,
+        long stalled,
+        long lateWake) {
+      if (now - started >= maxWait) {
+        return NO;
+      }
+      if ((now - started) - stalled < timeout) {
+        return STALLED;
+      }
+      return now - deadline > lateWake ? LATE_WAKE : NO;
     }
-    return String.format(
-        "no answer in %d ms, %d ms of them with this process descheduled",
-        TimeUnit.NANOSECONDS.toMillis(now - started),
-        TimeUnit.NANOSECONDS.toMillis(stalls.stalledWithin(started, deadline, now)));
   }
 
   private static boolean isTimeout(Exception failure) {

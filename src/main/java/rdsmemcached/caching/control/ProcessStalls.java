@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * had arrived, but no thread of ours was allowed to read it. The time the process could not run is
  * its cgroup's throttled time (cpu.stat; v1 and v2) plus garbage-collection pauses, sampled every
  * {@value #SAMPLE_MILLIS} ms and read again when an operation times out; a timeout whose wait was
- * mostly such a stall, or that woke late itself, is tried again instead of counting against the
- * node. A watcher thread waking every 5 or 10 ms was tried first: on this Firecracker VM each wake
- * cost 65–110 µs of CPU, 4–6 % of a 0.25 vCPU.
+ * mostly such a stall is tried again instead of counting against the node (so is, once, one whose
+ * waiting thread woke late: see {@link CacheEntries}). A watcher thread waking every 5 or 10 ms was
+ * tried first: on this Firecracker VM each wake cost 65–110 µs of CPU, 4–6 % of a 0.25 vCPU.
  */
 @ApplicationScoped
 public class ProcessStalls {
@@ -76,21 +76,9 @@ public class ProcessStalls {
         + (stat == null ? 0 : Math.max(0, stat.throttledNanos()));
   }
 
-  /**
-   * Nanoseconds of {@code [start, now]} this process could not run: the sampled stalls, or at least
-   * how late the waiting thread itself woke after its {@code deadline} (the one signal left where a
-   * quota is applied above the container's own cgroup, as on Fargate).
-   */
-  long stalledWithin(long start, long deadline, long now) {
-    return Math.max(log.stalledWithin(start, now, stalledTotal()), now - deadline);
-  }
-
-  /**
-   * Whether an operation that started at {@code start}, was given up at {@code deadline} and
-   * noticed at {@code now} waited less than {@code timeoutNanos} while the process could run.
-   */
-  boolean selfInflicted(long start, long deadline, long now, long timeoutNanos) {
-    return (now - start) - stalledWithin(start, deadline, now) < timeoutNanos;
+  /** Nanoseconds of {@code [start, end]} this process could not run, as far as sampled. */
+  long stalledWithin(long start, long end) {
+    return log.stalledWithin(start, end, stalledTotal());
   }
 
   /** The cgroup's cpu.stat and the name of its throttled-time field (ns in v1, µs in v2). */

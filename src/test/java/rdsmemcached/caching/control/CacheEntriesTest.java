@@ -64,18 +64,15 @@ class CacheEntriesTest {
     cut.stalls =
         new ProcessStalls() {
           @Override
-          boolean selfInflicted(long start, long deadline, long now, long timeoutNanos) {
-            return descheduled.isEmpty() ? false : descheduled.removeFirst();
-          }
-
-          @Override
-          long stalledWithin(long start, long deadline, long now) {
-            return 0;
+          long stalledWithin(long start, long end) {
+            // "descheduled": the whole wait was a stall
+            return descheduled.isEmpty() || !descheduled.removeFirst() ? 0 : end - start;
           }
         };
     cut.operationTimeoutMillis = 1;
     cut.maxWaitMillis = 60_000;
     cut.leaseSeconds = 15;
+    cut.lateWake = Long.MAX_VALUE / 4; // a slow test machine must not look like a stall
   }
 
   static Future<?> silent() {
@@ -114,6 +111,39 @@ class CacheEntriesTest {
     descheduled.add(true);
     assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
     assertEquals(1, started.size());
+    assertEquals(List.of("failed"), availability);
+  }
+
+  @Test
+  void retryRule() {
+    long ms = 1_000_000;
+    long timeout = 50 * ms;
+    long maxWait = 1000 * ms;
+    assertEquals(
+        CacheEntries.Retry.NO,
+        CacheEntries.Retry.after(0, 50 * ms, 51 * ms, timeout, maxWait, 0, 10 * ms),
+        "a silent node, the process running: a real timeout");
+    assertEquals(
+        CacheEntries.Retry.STALLED,
+        CacheEntries.Retry.after(0, 50 * ms, 90 * ms, timeout, maxWait, 60 * ms, 10 * ms),
+        "60 of 90 ms throttled");
+    assertEquals(
+        CacheEntries.Retry.LATE_WAKE,
+        CacheEntries.Retry.after(0, 50 * ms, 85 * ms, timeout, maxWait, 0, 10 * ms),
+        "no statistics, but the waiter woke 35 ms late");
+    assertEquals(
+        CacheEntries.Retry.NO,
+        CacheEntries.Retry.after(0, 1000 * ms, 1100 * ms, timeout, maxWait, 1000 * ms, 10 * ms),
+        "never past the maximum wait");
+  }
+
+  @Test
+  void aLateWakeIsTriedAgainOnceOnly() {
+    cut.lateWake = -1; // every wake counts as late
+    answers.add(silent());
+    answers.add(silent());
+    assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
+    assertEquals(List.of("asyncGets", "asyncGets"), started, "one retry, then the node failed");
     assertEquals(List.of("failed"), availability);
   }
 

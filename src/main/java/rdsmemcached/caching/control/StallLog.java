@@ -1,10 +1,10 @@
 package rdsmemcached.caching.control;
 
 /**
- * How long this process recently could not run: samples of a running total of stalled time (the
- * time its cgroup was throttled by the CPU quota, plus garbage-collection pauses), taken now and
- * then, estimate the part of any recent interval spent stalled. Times are {@link System#nanoTime()}
- * values passed in, so the rule has unit tests without sleeping.
+ * How long this process recently could not run: samples of a running total of stalled time (see
+ * {@link ProcessStalls}), taken now and then, bound the part of any recent interval spent stalled.
+ * Times are {@link System#nanoTime()} values passed in, so the rule has unit tests without
+ * sleeping.
  */
 final class StallLog {
 
@@ -25,8 +25,9 @@ final class StallLog {
 
   /**
    * Nanoseconds of {@code [start, end]} the process was stalled, given the running total at {@code
-   * end}: the stall since the last sample taken before {@code start}, in proportion to the part of
-   * that span the interval covers (a quota throttles every period alike).
+   * end}: the stall since the last sample taken before {@code start}, at most the interval. It may
+   * count a stall from just before the start: then an operation is tried again that need not have
+   * been (bounded by the maximum wait), never the reverse.
    */
   synchronized long stalledWithin(long start, long end, long stalledTotalAtEnd) {
     int before = -1;
@@ -38,13 +39,8 @@ final class StallLog {
     if (before < 0) {
       return 0; // nothing known from before the interval
     }
-    long span = end - at[before];
     long stalled = stalledTotalAtEnd - total[before];
-    if (span <= 0 || stalled <= 0) {
-      return 0;
-    }
-    long interval = end - start;
-    return Math.min(interval, (long) ((double) stalled * interval / span));
+    return Math.max(0, Math.min(end - start, stalled));
   }
 
   /**

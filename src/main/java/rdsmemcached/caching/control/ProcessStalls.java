@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Tells a memcached timeout caused by this process from one caused by the node.
@@ -24,13 +26,14 @@ import java.util.concurrent.TimeUnit;
  * had arrived, but no thread of ours was allowed to read it. What matters is exactly that: how long
  * spymemcached's I/O thread was ready to run but did not (its run-queue delay in {@code
  * /proc/self/task/TID/schedstat}, which counts a CPU quota's throttling wherever the quota is set,
- * and a busy host), plus garbage-collection pauses. Both are sampled every {@value #SAMPLE_MILLIS}
- * ms and read again when an operation times out; a timeout whose wait was mostly such a stall is
- * tried again instead of counting against the node. Tried first: the cgroup's throttled time
- * (invisible inside a container when the quota is the task's, as on Fargate, and blind to a busy
- * host: on this machine timeouts with no throttling in the window remained), and a watcher thread
- * waking every 5 or 10 ms (each wake cost 65–110 µs of CPU on this Firecracker VM, 4–6 % of a 0.25
- * vCPU).
+ * and a busy host), plus the JVM's safepoints (GC pauses, and reaching them: under a quota one
+ * throttled thread holds every other one at a safepoint). Both are sampled every {@value
+ * #SAMPLE_MILLIS} ms and read again when an operation times out; a timeout whose wait was mostly
+ * such a stall is tried again instead of counting against the node. Tried first: the cgroup's
+ * throttled time (invisible inside a container when the quota is the task's, as on Fargate, and
+ * blind to a busy host: on this machine timeouts with no throttling in the window remained), and a
+ * watcher thread waking every 5 or 10 ms (each wake cost 65–110 µs of CPU on this Firecracker VM,
+ * 4–6 % of a 0.25 vCPU).
  */
 @ApplicationScoped
 public class ProcessStalls {
@@ -44,6 +47,7 @@ public class ProcessStalls {
   private final StallLog log = new StallLog();
   private final List<GarbageCollectorMXBean> collectors =
       ManagementFactory.getGarbageCollectorMXBeans();
+  private final LongSupplier safepointMillis = safepointMillis();
   private volatile Path ioThreadStat;
   private ScheduledFuture<?> sampling;
 
@@ -70,11 +74,42 @@ public class ProcessStalls {
    * for a CPU while ready to run, or paused for GC.
    */
   long stalledTotal() {
-    long gcMillis = 0;
-    for (GarbageCollectorMXBean collector : collectors) {
-      gcMillis += Math.max(0, collector.getCollectionTime());
+    long pausedMillis = safepointMillis == null ? -1 : safepointMillis.getAsLong();
+    if (pausedMillis < 0) {
+      pausedMillis = 0;
+      for (GarbageCollectorMXBean collector : collectors) {
+        pausedMillis += Math.max(0, collector.getCollectionTime());
+      }
     }
-    return TimeUnit.MILLISECONDS.toNanos(gcMillis) + ioThreadRunDelay();
+    return TimeUnit.MILLISECONDS.toNanos(pausedMillis) + ioThreadRunDelay();
+  }
+
+  /**
+   * Milliseconds the JVM has spent in safepoints, reaching them included: GC pauses, and the time
+   * every thread waits while one throttled thread keeps the others from stopping. HotSpot's own
+   * counters (the package is opened by Payara Micro's manifest); null elsewhere, then GC time.
+   */
+  static LongSupplier safepointMillis() {
+    try {
+      Object runtime =
+          Class.forName("sun.management.ManagementFactoryHelper")
+              .getMethod("getHotspotRuntimeMBean")
+              .invoke(null);
+      Method total = runtime.getClass().getMethod("getTotalSafepointTime");
+      Method sync = runtime.getClass().getMethod("getSafepointSyncTime");
+      total.setAccessible(true);
+      sync.setAccessible(true);
+      return () -> {
+        try {
+          return (long) total.invoke(runtime) + (long) sync.invoke(runtime);
+        } catch (ReflectiveOperationException | RuntimeException unreadable) {
+          return -1;
+        }
+      };
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError unavailable) {
+      LOG.log(Level.DEBUG, "no safepoint statistics: {0}", unavailable.toString());
+      return null;
+    }
   }
 
   /** Nanoseconds spymemcached's I/O thread was ready to run but waited for a CPU; 0 if unknown. */

@@ -56,8 +56,8 @@ public class CacheNodes {
   @Inject MetricRegistry registry;
 
   void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-    for (Node node : nodes()) {
-      registry.gauge(NODE_UP, () -> up(node.name()), new Tag("node", node.name()));
+    for (String node : nodes().stream().map(Node::name).distinct().toList()) {
+      registry.gauge(NODE_UP, () -> up(node), new Tag("node", node));
     }
     registry.gauge(
         NODES_DOWN, () -> nodes().stream().filter(n -> n.status() != Status.CONNECTED).count());

@@ -40,7 +40,7 @@ public class DatabaseProbe {
               "1 while this instance's probe reaches the database, 0 while it does not")
           .build();
 
-  /** Seconds between two probes of the database. */
+  /** Seconds between two probes of the database (at least 1). */
   @Inject
   @ConfigProperty(name = "DB_PROBE_INTERVAL_SECONDS")
   long intervalSeconds;
@@ -60,9 +60,8 @@ public class DatabaseProbe {
   void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
     registry.gauge(REACHABLE, () -> state.reachable() ? 1 : 0);
     probe(); // known before the first readiness call; at most a connect timeout
-    probes =
-        scheduler.scheduleWithFixedDelay(
-            this::probe, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+    long interval = Math.max(1, intervalSeconds);
+    probes = scheduler.scheduleWithFixedDelay(this::probe, interval, interval, TimeUnit.SECONDS);
   }
 
   void stop(@Observes @BeforeDestroyed(ApplicationScoped.class) Object stopping) {

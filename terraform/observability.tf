@@ -64,6 +64,8 @@ locals {
   cache_node_ids = [for i in range(var.cache_node_count) : format("%04d", i + 1)]
 
   thresholds = var.alarm_thresholds
+  # Above the slow query, which every /db request takes by design.
+  target_p99_seconds = coalesce(var.alarm_thresholds.target_p99_seconds, tonumber(var.slow_query_seconds) + 2)
 
   # Every alarm of a single metric; README (terraform/) says what each means and what to do.
   alarms = merge(
@@ -83,7 +85,7 @@ locals {
       target-p99 = {
         description = "The slowest 1 % of requests take longer than the slow query itself: tasks saturated or waiting for connections."
         namespace   = "AWS/ApplicationELB", metric = "TargetResponseTime", dimensions = local.alb_dimensions
-        statistic   = null, extended_statistic = "p99", comparison = "GreaterThanThreshold", threshold = local.thresholds.target_p99_seconds
+        statistic   = null, extended_statistic = "p99", comparison = "GreaterThanThreshold", threshold = local.target_p99_seconds
         period      = 60, evaluation_periods = 5, datapoints = 5, missing = "notBreaching"
       }
       unhealthy-hosts = {

@@ -478,7 +478,7 @@ variable "alarm_thresholds" {
   type = object({
     target_5xx_per_minute     = optional(number, 10)
     elb_5xx_per_minute        = optional(number, 10)
-    target_p99_seconds        = optional(number, 12)
+    target_p99_seconds        = optional(number) # null: slow_query_seconds + 2 (/db takes that by design)
     cache_p99_milliseconds    = optional(number, 1000)
     bypass_percent            = optional(number, 5)
     db_cpu_percent            = optional(number, 80)

@@ -120,7 +120,7 @@ run "day_two" {
     error_message = "Load balancer alarms must watch this load balancer and target group."
   }
   assert {
-    condition     = aws_cloudwatch_metric_alarm.metric["target-p99"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.metric["target-p99"].threshold > 10
+    condition     = aws_cloudwatch_metric_alarm.metric["target-p99"].extended_statistic == "p99" && aws_cloudwatch_metric_alarm.metric["target-p99"].threshold == 12
     error_message = "Target p99 must alarm above the 10 s slow query (which /db takes by design)."
   }
   assert {

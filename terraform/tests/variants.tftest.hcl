@@ -294,3 +294,16 @@ run "alarms_per_cache_node" {
     error_message = "Each memcached node must have its evictions and CPU alarms."
   }
 }
+
+run "target_p99_above_the_slow_query" {
+  command = plan
+
+  variables {
+    slow_query_seconds = "20"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.metric["target-p99"].threshold == 22
+    error_message = "The target p99 alarm must sit above the slow query (slow_query_seconds + 2) unless a threshold is given."
+  }
+}

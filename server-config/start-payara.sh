@@ -1,6 +1,7 @@
 #!/bin/sh
 # Starts Payara Micro the one way bin/run, bin/test and the Docker image all use: the JVM flags
-# in jvm.options, the pool from post-boot-commands.asadmin, defaults from defaults.env.
+# in jvm.options, the pools from post-boot-commands.asadmin, JSON log lines from
+# logging.properties, defaults from defaults.env.
 # Paths can be overridden (the image does): PAYARA_MICRO_JAR, APP_WAR, JDBC_DRIVER.
 set -eu
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
@@ -67,5 +68,6 @@ exec java $jvm_options ${JAVA_OPTS:-} -jar "$PAYARA_MICRO_JAR" \
   --nohazelcast --disablephonehome \
   --port "$PORT" --contextroot / \
   --postbootcommandfile "$here/post-boot-commands.asadmin" \
+  --logproperties "$here/logging.properties" \
   --addlibs "$JDBC_DRIVER" \
   --deploy "$APP_WAR" ${PAYARA_OPTS:-}

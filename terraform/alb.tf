@@ -1,3 +1,25 @@
+locals {
+  # The listener that serves the app: HTTPS when a certificate is given (port 80 then only redirects).
+  app_listener_arn = var.certificate_arn == null ? aws_lb_listener.http.arn : aws_lb_listener.https[0].arn
+
+  # What the internet may ask for: reads of the article's two routes and the load-balancer path.
+  public_methods = ["GET", "HEAD"]
+  public_paths   = ["/", "/db/*", "/cache/*"]
+
+  # A listener rule condition takes at most three values (five per rule): admin ranges go three
+  # to a rule.
+  admin_cidr_chunks = chunklist(var.admin_cidrs, 3)
+
+  # Everything else from elsewhere. application/json: a fixed response cannot be
+  # application/problem+json, the body is an RFC 9457 problem all the same.
+  closed_response = jsonencode({
+    type   = "about:blank"
+    title  = "Forbidden"
+    status = 403
+    detail = "only GET of /, /db/{id} and /cache/{id} is open from this address"
+  })
+}
+
 resource "aws_lb" "main" {
   name               = local.name
   load_balancer_type = "application"
@@ -20,6 +42,9 @@ resource "aws_lb_target_group" "app" {
   target_type          = "ip"
   deregistration_delay = 30
 
+  # Readiness: this instance can serve. It stays 200 while the database or memcached is down
+  # (the instance still serves what it can), so a shared dependency's outage never empties the
+  # target group. The listener rules below do not apply to these checks.
   health_check {
     path                = var.health_check_path
     port                = "traffic-port"
@@ -40,8 +65,16 @@ resource "aws_lb_listener" "http" {
   protocol          = "HTTP"
 
   default_action {
-    type             = var.certificate_arn == null ? "forward" : "redirect"
-    target_group_arn = var.certificate_arn == null ? aws_lb_target_group.app.arn : null
+    type = var.certificate_arn == null ? "fixed-response" : "redirect"
+
+    dynamic "fixed_response" {
+      for_each = var.certificate_arn == null ? [1] : []
+      content {
+        content_type = "application/json"
+        status_code  = "403"
+        message_body = local.closed_response
+      }
+    }
 
     dynamic "redirect" {
       for_each = var.certificate_arn == null ? [] : [1]
@@ -66,9 +99,59 @@ resource "aws_lb_listener" "https" {
   certificate_arn   = var.certificate_arn
 
   default_action {
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = "application/json"
+      status_code  = "403"
+      message_body = local.closed_response
+    }
+  }
+
+  tags = { Name = "${local.name}-https" }
+}
+
+# Admin ranges first: everything they send reaches the app.
+resource "aws_lb_listener_rule" "admin" {
+  count = length(local.admin_cidr_chunks)
+
+  listener_arn = local.app_listener_arn
+  priority     = 10 + count.index
+
+  action {
     type             = "forward"
     target_group_arn = aws_lb_target_group.app.arn
   }
 
-  tags = { Name = "${local.name}-https" }
+  condition {
+    source_ip {
+      values = local.admin_cidr_chunks[count.index]
+    }
+  }
+
+  tags = { Name = "${local.name}-admin-${count.index}" }
+}
+
+resource "aws_lb_listener_rule" "public" {
+  listener_arn = local.app_listener_arn
+  priority     = 100
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.app.arn
+  }
+
+  condition {
+    http_request_method {
+      values = local.public_methods
+    }
+  }
+
+  condition {
+    path_pattern {
+      values = local.public_paths
+    }
+  }
+
+  tags = { Name = "${local.name}-public" }
 }

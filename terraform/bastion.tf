@@ -1,13 +1,18 @@
 # A private instance reached only through SSM Session Manager: no key pair, no public
 # address, no inbound rule. It exists to forward a local port to RDS.
 
+locals {
+  # The AMI follows cpu_architecture, so must the instance type (an arm64 AMI does not boot on x86).
+  bastion_instance_type = coalesce(var.bastion_instance_type, var.cpu_architecture == "ARM64" ? "t4g.micro" : "t3.micro")
+}
+
 data "aws_ssm_parameter" "al2023_ami" {
   name = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.cpu_architecture == "ARM64" ? "arm64" : "x86_64"}"
 }
 
 resource "aws_instance" "bastion" {
   ami                         = data.aws_ssm_parameter.al2023_ami.insecure_value
-  instance_type               = var.bastion_instance_type
+  instance_type               = local.bastion_instance_type
   subnet_id                   = aws_subnet.private[var.availability_zones[0]].id
   vpc_security_group_ids      = [aws_security_group.main["bastion"].id]
   iam_instance_profile        = aws_iam_instance_profile.bastion.name

@@ -1,6 +1,8 @@
 resource "aws_ecr_repository" "app" {
-  name                 = local.name
-  image_tag_mutability = "MUTABLE" # bin/deploy re-pushes var.image_tag and forces a new deployment
+  name = local.name
+  # A tag names one build for good (bin/deploy tags with the git commit): what a task definition
+  # revision names is what every later scale-out and rollback pulls.
+  image_tag_mutability = "IMMUTABLE"
   force_delete         = var.ecr_force_delete
 
   image_scanning_configuration {
@@ -14,32 +16,21 @@ resource "aws_ecr_repository" "app" {
   tags = { Name = local.name }
 }
 
+# One rule, by count only: never expire an image for its age, so the previous builds (the one a
+# circuit-breaker rollback returns to) stay as long as they are among the newest.
 resource "aws_ecr_lifecycle_policy" "app" {
   repository = aws_ecr_repository.app.name
 
   policy = jsonencode({
-    rules = [
-      {
-        rulePriority = 1
-        description  = "Drop untagged images after a day"
-        selection = {
-          tagStatus   = "untagged"
-          countType   = "sinceImagePushed"
-          countUnit   = "days"
-          countNumber = 1
-        }
-        action = { type = "expire" }
-      },
-      {
-        rulePriority = 2
-        description  = "Keep the newest ${var.ecr_keep_images} images"
-        selection = {
-          tagStatus   = "any"
-          countType   = "imageCountMoreThan"
-          countNumber = var.ecr_keep_images
-        }
-        action = { type = "expire" }
-      },
-    ]
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the newest ${var.ecr_keep_images} images"
+      selection = {
+        tagStatus   = "any"
+        countType   = "imageCountMoreThan"
+        countNumber = var.ecr_keep_images
+      }
+      action = { type = "expire" }
+    }]
   })
 }

@@ -1,11 +1,13 @@
 locals {
   container_name = "app"
 
+  # Liveness, not readiness: ECS replaces a task whose container check fails, and a task must not
+  # be replaced for a database or memcached outage (every task would be, and none would be better off).
   container_health_command = coalesce(var.container_health_command, [
     "CMD",
     "bash",
     "-c",
-    "exec 3<>/dev/tcp/127.0.0.1/${var.container_port} && printf 'GET ${var.health_check_path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '",
+    "exec 3<>/dev/tcp/127.0.0.1/${var.container_port} && printf 'GET ${var.liveness_check_path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '",
   ])
 
   # Plain settings only; the password comes in through `secrets` below.
@@ -19,6 +21,11 @@ locals {
     SLOW_QUERY_SECONDS = var.slow_query_seconds
     # SIGTERM drains in-flight requests for this long; stopTimeout below leaves 5 s more
     SHUTDOWN_GRACE_SECONDS = tostring(var.shutdown_grace_seconds)
+    # one embedded-metric-format line a minute on stdout: CloudWatch Logs extracts the app's
+    # metrics from it (observability.tf reads them in this namespace)
+    CLOUDWATCH_METRICS_SECONDS   = "60"
+    CLOUDWATCH_METRICS_NAMESPACE = local.metrics_namespace
+    CLOUDWATCH_METRICS_SERVICE   = local.name
   })
 }
 
@@ -66,12 +73,17 @@ resource "aws_ecs_task_definition" "app" {
       valueFrom = "${local.db_secret_arn}:password::"
     }]
 
+    # One JSON line per log record (server-config/logging.properties), so no multiline pattern.
+    # Non-blocking: should CloudWatch Logs stall, lines are dropped from a 4 MiB buffer rather
+    # than the app's threads blocking on stdout.
     logConfiguration = {
       logDriver = "awslogs"
       options = {
         awslogs-group         = aws_cloudwatch_log_group.app.name
         awslogs-region        = var.region
         awslogs-stream-prefix = "ecs"
+        mode                  = "non-blocking"
+        max-buffer-size       = "4m"
       }
     }
 
@@ -100,9 +112,17 @@ resource "aws_ecs_service" "app" {
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
 
+  # Rolled back when the new tasks never pass their health checks ...
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  # ... and when they pass them but answer 5xx or get slow (observability.tf).
+  alarms {
+    enable      = true
+    rollback    = true
+    alarm_names = [for key in local.deployment_alarms : aws_cloudwatch_metric_alarm.metric[key].alarm_name]
   }
 
   network_configuration {
@@ -124,7 +144,7 @@ resource "aws_ecs_service" "app" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_lb_listener.http, aws_iam_role_policy.task_execution_db_secret]
+  depends_on = [aws_lb_listener_rule.public, aws_iam_role_policy.task_execution_db_secret]
 }
 
 resource "aws_appautoscaling_target" "app" {

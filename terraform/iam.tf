@@ -28,6 +28,18 @@ resource "aws_iam_role_policy_attachment" "task_execution_managed" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+# Exactly these policies and no others: an attachment or inline policy added elsewhere (another
+# resource, the console) is removed again by every apply, and shows up in every plan.
+resource "aws_iam_role_policy_attachments_exclusive" "task_execution" {
+  role_name   = aws_iam_role.task_execution.name
+  policy_arns = [aws_iam_role_policy_attachment.task_execution_managed.policy_arn]
+}
+
+resource "aws_iam_role_policies_exclusive" "task_execution" {
+  role_name    = aws_iam_role.task_execution.name
+  policy_names = [aws_iam_role_policy.task_execution_db_secret.name]
+}
+
 # The RDS-managed secret is encrypted with the aws/secretsmanager key, so no kms:Decrypt is needed.
 resource "aws_iam_role_policy" "task_execution_db_secret" {
   name = "read-db-master-secret"
@@ -43,12 +55,24 @@ resource "aws_iam_role_policy" "task_execution_db_secret" {
   })
 }
 
-# Used by the application itself, which calls no AWS API: no permissions.
+# Used by the application itself, which calls no AWS API (its metrics reach CloudWatch as log
+# lines, through the execution role's log driver): no permissions, and none can be added beside
+# these two resources.
 resource "aws_iam_role" "task" {
   name               = "${local.name}-task"
   assume_role_policy = local.ecs_tasks_trust
 
   tags = { Name = "${local.name}-task" }
+}
+
+resource "aws_iam_role_policy_attachments_exclusive" "task" {
+  role_name   = aws_iam_role.task.name
+  policy_arns = []
+}
+
+resource "aws_iam_role_policies_exclusive" "task" {
+  role_name    = aws_iam_role.task.name
+  policy_names = []
 }
 
 resource "aws_iam_role" "bastion" {
@@ -69,6 +93,16 @@ resource "aws_iam_role" "bastion" {
 resource "aws_iam_role_policy_attachment" "bastion_ssm" {
   role       = aws_iam_role.bastion.name
   policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+}
+
+resource "aws_iam_role_policy_attachments_exclusive" "bastion" {
+  role_name   = aws_iam_role.bastion.name
+  policy_arns = [aws_iam_role_policy_attachment.bastion_ssm.policy_arn]
+}
+
+resource "aws_iam_role_policies_exclusive" "bastion" {
+  role_name    = aws_iam_role.bastion.name
+  policy_names = []
 }
 
 resource "aws_iam_instance_profile" "bastion" {

@@ -23,6 +23,11 @@ resource "aws_elasticache_cluster" "memcached" {
   subnet_group_name    = aws_elasticache_subnet_group.memcached.name
   security_group_ids   = [aws_security_group.main["memcached"].id]
 
+  # Node additions and removals now, not at the next maintenance window: the app follows
+  # CACHE_HOSTS, which changes with the apply.
+  apply_immediately  = true
+  maintenance_window = var.cache_maintenance_window
+
   # Losing one zone loses only that zone's share of the keys.
   az_mode                      = var.cache_node_count > 1 ? "cross-az" : "single-az"
   preferred_availability_zones = [for i in range(var.cache_node_count) : var.availability_zones[i % length(var.availability_zones)]]

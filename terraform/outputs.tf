@@ -20,6 +20,21 @@ output "image" {
   value       = "${aws_ecr_repository.app.repository_url}:${var.image_tag}"
 }
 
+output "image_tag" {
+  description = "Git commit of the image the task definition runs (pass it back as -var image_tag for an apply that changes only the infrastructure)."
+  value       = var.image_tag
+}
+
+output "cpu_architecture" {
+  description = "CPU architecture of the task (bin/deploy builds the image for it)."
+  value       = var.cpu_architecture
+}
+
+output "task_definition_arn" {
+  description = "Task definition revision the service runs (bin/deploy checks that its deployment completed)."
+  value       = aws_ecs_task_definition.app.arn
+}
+
 output "ecs_cluster_name" {
   description = "ECS cluster name."
   value       = aws_ecs_cluster.main.name
@@ -74,4 +89,19 @@ output "db_port_forward_command" {
     "--document-name AWS-StartPortForwardingSessionToRemoteHost",
     "--parameters '{\"host\":[\"${aws_db_instance.main.address}\"],\"portNumber\":[\"${local.db_port}\"],\"localPortNumber\":[\"13306\"]}'",
   ])
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies (subscribe e-mail, chat or paging to it)."
+  value       = aws_sns_topic.alarms.arn
+}
+
+output "alarm_names" {
+  description = "Every alarm of the stack."
+  value       = concat(sort([for a in aws_cloudwatch_metric_alarm.metric : a.alarm_name]), [aws_cloudwatch_metric_alarm.bypass_rate.alarm_name])
+}
+
+output "dashboard_url" {
+  description = "The CloudWatch dashboard."
+  value       = "https://${var.region}.console.aws.amazon.com/cloudwatch/home?region=${var.region}#dashboards/dashboard/${aws_cloudwatch_dashboard.main.dashboard_name}"
 }

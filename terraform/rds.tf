@@ -77,6 +77,8 @@ resource "aws_db_instance" "main" {
   parameter_group_name   = aws_db_parameter_group.main.name
 
   backup_retention_period    = var.db_backup_retention_days
+  backup_window              = var.db_backup_window
+  maintenance_window         = var.db_maintenance_window
   copy_tags_to_snapshot      = true
   auto_minor_version_upgrade = true
   deletion_protection        = var.deletion_protection

@@ -77,23 +77,87 @@ variable "certificate_arn" {
 }
 
 variable "ssl_policy" {
-  description = "TLS policy of the HTTPS listener."
+  description = "TLS policy of the HTTPS listener: one of the TLS 1.3 policies (TLS 1.2 at least, no CBC or SHA-1 suites)."
   type        = string
   default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+  validation {
+    condition     = startswith(var.ssl_policy, "ELBSecurityPolicy-TLS13-")
+    error_message = "ssl_policy must be an ELBSecurityPolicy-TLS13-* policy; older ones (e.g. ELBSecurityPolicy-2016-08) accept TLS 1.0 and weak ciphers."
+  }
+}
+
+variable "admin_cidrs" {
+  description = "IPv4 CIDR blocks from which everything behind the load balancer may be used: PUT /customers/{id}, DELETE /cache/{id}, /metrics, /openapi, /health/*. Default none: from anywhere else only GET and HEAD of /, /db/* and /cache/* reach the app, the rest gets 403."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.admin_cidrs : can(cidrhost(c, 0)) && !strcontains(c, ":")])
+    error_message = "admin_cidrs must be IPv4 CIDR blocks, e.g. 203.0.113.10/32."
+  }
+  validation {
+    condition     = !anytrue([for c in var.admin_cidrs : endswith(c, "/0")])
+    error_message = "admin_cidrs must not contain /0: that would open writes, evictions and /metrics to everyone."
+  }
+  validation {
+    condition     = length(var.admin_cidrs) <= 30
+    error_message = "At most 30 admin CIDR blocks (a listener rule takes 3; 10 rules)."
+  }
 }
 
 variable "health_check_path" {
-  description = "Path checked by the target group and the container health check: readiness covers the DB and memcached."
+  description = "Readiness path the target group checks: this instance can serve (deployed, warmed up, not draining). A database or memcached outage does not fail it."
   type        = string
   default     = "/health/ready"
+}
+
+variable "liveness_check_path" {
+  description = "Liveness path the container health check probes: the process works. ECS replaces a task that fails it."
+  type        = string
+  default     = "/health/live"
+}
+
+# Web application firewall
+
+variable "waf_enabled" {
+  description = "Put a WAF web ACL in front of the load balancer: per-address rate limits and a block of path traversal (about $8 a month plus $0.60 per million requests)."
+  type        = bool
+  default     = true
+}
+
+variable "waf_rate_limit" {
+  description = "Requests one client address may send in 5 minutes; beyond that WAF answers 429 until its rate falls. Raise it (or set waf_enabled = false) for load tests from one address."
+  type        = number
+  default     = 3000
+
+  validation {
+    condition     = var.waf_rate_limit >= 10 && var.waf_rate_limit <= 2000000000
+    error_message = "waf_rate_limit must be between 10 and 2,000,000,000 (WAF's bounds)."
+  }
+}
+
+variable "waf_db_rate_limit" {
+  description = "Requests to /db/* one client address may send in 5 minutes: each holds an HTTP thread and a database connection for SLOW_QUERY_SECONDS."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.waf_db_rate_limit >= 10 && var.waf_db_rate_limit <= 2000000000
+    error_message = "waf_db_rate_limit must be between 10 and 2,000,000,000 (WAF's bounds)."
+  }
 }
 
 # Application (ECS)
 
 variable "image_tag" {
-  description = "Tag of the application image in the ECR repository."
+  description = "Tag of the image to run: the git commit it was built from (bin/deploy passes it). No default, so that no apply ever goes back to some older image by accident: for a change of the infrastructure alone, pass the running one, terraform output -raw image_tag."
   type        = string
-  default     = "latest"
+
+  validation {
+    condition     = can(regex("^[0-9a-f]{7,40}$", var.image_tag))
+    error_message = "image_tag must be a git commit id (7 to 40 lower-case hex digits); tags are immutable, so 'latest' cannot name a build."
+  }
 }
 
 variable "container_port" {
@@ -177,7 +241,7 @@ variable "health_check_grace_period_seconds" {
 }
 
 variable "container_health_command" {
-  description = "Container health check command (ECS syntax). Null builds one on health_check_path that needs only bash, which the payara/micro image has (it has neither curl nor wget)."
+  description = "Container health check command (ECS syntax). Null builds one on liveness_check_path that needs only bash, which the payara/micro image has (it has neither curl nor wget)."
   type        = list(string)
   default     = null
 }
@@ -223,9 +287,14 @@ variable "container_insights" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the application and database log groups."
+  description = "Retention of the application and database log groups, in days (one of the values CloudWatch Logs accepts; never 0, which keeps logs forever)."
   type        = number
   default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of CloudWatch Logs' retention periods (1, 3, 5, 7, 14, 30, ... 3653 days); 0 would keep logs forever."
+  }
 }
 
 # Database (RDS MySQL)
@@ -273,9 +342,49 @@ variable "db_multi_az" {
 }
 
 variable "db_backup_retention_days" {
-  description = "Days of automated backups."
+  description = "Days of automated backups (point-in-time recovery); at least 1, 0 would switch backups off."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.db_backup_retention_days >= 1 && var.db_backup_retention_days <= 35
+    error_message = "db_backup_retention_days must be between 1 and 35: 0 switches automated backups and point-in-time recovery off."
+  }
+}
+
+# Windows in UTC; the defaults lie in the Japanese night (JST = UTC+9) and do not overlap.
+
+variable "db_backup_window" {
+  description = "Daily automated backup window of RDS, UTC (default 02:00-02:30 JST)."
+  type        = string
+  default     = "17:00-17:30"
+
+  validation {
+    condition     = can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$", var.db_backup_window))
+    error_message = "db_backup_window must look like hh:mm-hh:mm (UTC)."
+  }
+}
+
+variable "db_maintenance_window" {
+  description = "Weekly maintenance window of RDS, UTC (default Sunday 03:00-03:30 JST)."
+  type        = string
+  default     = "sat:18:00-sat:18:30"
+
+  validation {
+    condition     = can(regex("^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$", var.db_maintenance_window))
+    error_message = "db_maintenance_window must look like ddd:hh:mm-ddd:hh:mm (UTC)."
+  }
+}
+
+variable "cache_maintenance_window" {
+  description = "Weekly maintenance window of ElastiCache, UTC (default Sunday 04:00-05:00 JST, after the database's)."
+  type        = string
+  default     = "sat:19:00-sat:20:00"
+
+  validation {
+    condition     = can(regex("^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$", var.cache_maintenance_window))
+    error_message = "cache_maintenance_window must look like ddd:hh:mm-ddd:hh:mm (UTC)."
+  }
 }
 
 variable "db_long_query_time" {
@@ -324,19 +433,59 @@ variable "cache_engine_version" {
 # Bastion and registry
 
 variable "bastion_instance_type" {
-  description = "Instance type of the SSM bastion used for port forwarding to RDS."
+  description = "Instance type of the SSM bastion used for port forwarding to RDS. Null: t4g.micro with ARM64, t3.micro with X86_64 (its AMI follows cpu_architecture, so must its type)."
   type        = string
-  default     = "t3.micro"
+  default     = null
+
+  validation {
+    condition     = var.bastion_instance_type == null || can(regex("^([a-z]+[0-9]+g[a-z0-9-]*|a1)\\.", var.bastion_instance_type)) == (var.cpu_architecture == "ARM64")
+    error_message = "bastion_instance_type must match cpu_architecture: a Graviton type (t4g, m7g, ...) with ARM64, an x86 type with X86_64 (the AMI follows cpu_architecture)."
+  }
 }
 
 variable "ecr_keep_images" {
-  description = "Number of tagged images the ECR lifecycle policy keeps."
+  description = "Number of images the ECR lifecycle policy keeps, newest first; older ones expire. The previous builds stay available for a rollback."
   type        = number
   default     = 20
+
+  validation {
+    condition     = var.ecr_keep_images >= 3
+    error_message = "ecr_keep_images must be at least 3: the running image, the one before it (rollback) and the one being deployed."
+  }
 }
 
 variable "ecr_force_delete" {
   description = "Let terraform destroy delete the ECR repository even when it still holds images."
   type        = bool
   default     = false
+}
+
+# Alarms and dashboard
+
+variable "alarm_email" {
+  description = "E-mail address subscribed to the alarm topic (AWS sends a confirmation mail first). Null: subscribe whatever you like to the alarm_topic_arn output."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be an e-mail address."
+  }
+}
+
+variable "alarm_thresholds" {
+  description = "Thresholds of the alarms (see terraform/README.md for what each means and what to do); any left out keeps its default."
+  type = object({
+    target_5xx_per_minute     = optional(number, 10)
+    elb_5xx_per_minute        = optional(number, 10)
+    target_p99_seconds        = optional(number) # null: slow_query_seconds + 2 (/db takes that by design)
+    cache_p99_milliseconds    = optional(number, 1000)
+    bypass_percent            = optional(number, 5)
+    db_cpu_percent            = optional(number, 80)
+    db_connections            = optional(number, 200)
+    db_free_storage_gib       = optional(number, 2)
+    cache_cpu_percent         = optional(number, 80)
+    cache_evictions_per_5_min = optional(number, 100)
+  })
+  default = {}
 }

@@ -111,7 +111,8 @@ if (run) {
 }
 const healthchecks = run ? of(run, "HEALTHCHECK") : [];
 const imageProbe = healthchecks.length > 0 ? argsOf(healthchecks[0]).replace(/^(--\S+\s+)*CMD\s+/s, "").replace(/\\\n\s*/g, "") : "";
-check(imageProbe.includes(`/\${PORT:-${defaultPort}}`) && imageProbe.includes("GET /health/ready "), `${rel(dockerfilePath)}: HEALTHCHECK does not probe /health/ready on \${PORT:-${defaultPort}}`);
+// liveness: a container restarted for a database outage would be no better off, and all would be
+check(imageProbe.includes(`/\${PORT:-${defaultPort}}`) && imageProbe.includes("GET /health/live "), `${rel(dockerfilePath)}: HEALTHCHECK does not probe /health/live on \${PORT:-${defaultPort}}`);
 
 // JVM flags live in server-config/jvm.options only
 const withoutComments = (text) => text.split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");

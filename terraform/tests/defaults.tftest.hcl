@@ -5,10 +5,11 @@ mock_provider "aws" {
 }
 
 variables {
+  image_tag         = "0123456789abcdef0123456789abcdef01234567"
   mock_secret_arn   = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-0000-aaaa-AbCdEf"
   mock_db_address   = "rds-memcached-dev.abcdefghijkl.ap-northeast-1.rds.amazonaws.com"
   mock_cache_hosts  = "rds-memcached-dev-memcached.abc123.0001.apne1.cache.amazonaws.com:11211,rds-memcached-dev-memcached.abc123.0002.apne1.cache.amazonaws.com:11211"
-  expected_env_keys = ["CACHE_HOSTS", "DB_HOST", "DB_NAME", "DB_PORT", "DB_USER", "PORT", "SHUTDOWN_GRACE_SECONDS", "SLOW_QUERY_SECONDS"]
+  expected_env_keys = ["CACHE_HOSTS", "CLOUDWATCH_METRICS_NAMESPACE", "CLOUDWATCH_METRICS_SECONDS", "CLOUDWATCH_METRICS_SERVICE", "DB_HOST", "DB_NAME", "DB_PORT", "DB_USER", "PORT", "SHUTDOWN_GRACE_SECONDS", "SLOW_QUERY_SECONDS"]
 }
 
 run "stack" {
@@ -29,7 +30,7 @@ run "stack" {
     error_message = "The container must listen on 8080."
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].image == "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/rds-memcached-dev:latest"
+    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].image == "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/rds-memcached-dev:${var.image_tag}"
     error_message = "The image must come from the managed ECR repository with var.image_tag."
   }
   assert {
@@ -37,8 +38,20 @@ run "stack" {
     error_message = "The container must log to the app log group with awslogs."
   }
   assert {
-    condition     = strcontains(join(" ", jsondecode(aws_ecs_task_definition.app.container_definitions)[0].healthCheck.command), "/health/ready")
-    error_message = "The container health check must probe /health/ready."
+    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].logConfiguration.options.mode == "non-blocking" && !contains(keys(jsondecode(aws_ecs_task_definition.app.container_definitions)[0].logConfiguration.options), "awslogs-multiline-pattern")
+    error_message = "Logging must not block the app (non-blocking), and needs no multiline pattern (one JSON line per record)."
+  }
+  assert {
+    condition = (
+      { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CLOUDWATCH_METRICS_SECONDS"] == "60"
+      && { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CLOUDWATCH_METRICS_NAMESPACE"] == "rds-memcached"
+      && { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CLOUDWATCH_METRICS_SERVICE"] == "rds-memcached-dev"
+    )
+    error_message = "The app must write its metrics every minute in the namespace and with the Service the alarms and the dashboard read."
+  }
+  assert {
+    condition     = strcontains(join(" ", jsondecode(aws_ecs_task_definition.app.container_definitions)[0].healthCheck.command), "GET /health/live ") && !strcontains(join(" ", jsondecode(aws_ecs_task_definition.app.container_definitions)[0].healthCheck.command), "/health/ready")
+    error_message = "The container health check must probe liveness (/health/live), never readiness: ECS replaces tasks that fail it, and a database outage must not replace them all."
   }
   assert {
     condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].healthCheck.startPeriod >= 60
@@ -81,8 +94,8 @@ run "stack" {
     error_message = "The target group must send to IP targets on 8080."
   }
   assert {
-    condition     = aws_lb_listener.http.port == 80 && aws_lb_listener.http.default_action[0].type == "forward" && length(aws_lb_listener.https) == 0
-    error_message = "Without a certificate there is one listener, on 80, forwarding to the app."
+    condition     = aws_lb_listener.http.port == 80 && length(aws_lb_listener.https) == 0
+    error_message = "Without a certificate there is one listener, on 80."
   }
   assert {
     condition     = aws_lb.main.drop_invalid_header_fields && !aws_lb.main.internal
@@ -252,8 +265,8 @@ run "stack" {
 
   # Registry, network, logs, tags
   assert {
-    condition     = aws_ecr_repository.app.image_scanning_configuration[0].scan_on_push && length(jsondecode(aws_ecr_lifecycle_policy.app.policy).rules) == 2
-    error_message = "ECR must scan on push and expire old images."
+    condition     = aws_ecr_repository.app.image_scanning_configuration[0].scan_on_push
+    error_message = "ECR must scan on push."
   }
   assert {
     condition     = length(aws_nat_gateway.main) == 1 && length(toset([for r in aws_route.private_nat : r.nat_gateway_id])) == 1

@@ -4,6 +4,10 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
+variables {
+  image_tag = "0123456789abcdef0123456789abcdef01234567"
+}
+
 run "nat_gateway_per_zone" {
   variables {
     single_nat_gateway = false
@@ -28,9 +32,18 @@ run "https_with_certificate" {
     certificate_arn = "arn:aws:acm:ap-northeast-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
   }
 
+  override_resource {
+    target = aws_lb_listener.https
+    values = { arn = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:listener/app/rds-memcached-dev/0123456789abcdef/0000000000000443" }
+  }
+
   assert {
-    condition     = length(aws_lb_listener.https) == 1 && aws_lb_listener.https[0].port == 443 && aws_lb_listener.https[0].default_action[0].target_group_arn == aws_lb_target_group.app.arn
-    error_message = "A certificate must add an HTTPS listener on 443 forwarding to the app."
+    condition     = length(aws_lb_listener.https) == 1 && aws_lb_listener.https[0].port == 443 && aws_lb_listener.https[0].default_action[0].fixed_response[0].status_code == "403"
+    error_message = "A certificate must add an HTTPS listener on 443, closed but for its rules."
+  }
+  assert {
+    condition     = aws_lb_listener_rule.public.listener_arn == aws_lb_listener.https[0].arn
+    error_message = "With HTTPS, the public rule must be on the HTTPS listener."
   }
   assert {
     condition     = aws_lb_listener.http.default_action[0].type == "redirect" && aws_lb_listener.http.default_action[0].redirect[0].protocol == "HTTPS"
@@ -189,4 +202,108 @@ run "shutdown_grace_beyond_fargate_stop_timeout_is_refused" {
   }
 
   expect_failures = [var.shutdown_grace_seconds]
+}
+
+run "admin_cidrs_three_to_a_rule" {
+  variables {
+    admin_cidrs = ["203.0.113.10/32", "203.0.113.11/32", "198.51.100.0/24", "192.0.2.0/28"]
+  }
+
+  assert {
+    condition     = length(aws_lb_listener_rule.admin) == 2 && [for r in aws_lb_listener_rule.admin : r.priority] == [10, 11] && alltrue([for r in aws_lb_listener_rule.admin : r.priority < aws_lb_listener_rule.public.priority])
+    error_message = "Four admin ranges must make two rules (three values each at most), before the public rule."
+  }
+  assert {
+    condition     = [for r in aws_lb_listener_rule.admin : one(r.condition).source_ip[0].values] == [toset(["203.0.113.10/32", "203.0.113.11/32", "198.51.100.0/24"]), toset(["192.0.2.0/28"])]
+    error_message = "The admin rules must match exactly the admin ranges, by source address."
+  }
+  assert {
+    condition     = alltrue([for r in aws_lb_listener_rule.admin : r.action[0].type == "forward" && r.action[0].target_group_arn == aws_lb_target_group.app.arn && length(r.condition) == 1])
+    error_message = "From an admin range every method and path must reach the app."
+  }
+}
+
+run "admin_cidrs_must_be_ipv4_blocks" {
+  command = plan
+
+  variables {
+    admin_cidrs = ["office"]
+  }
+
+  expect_failures = [var.admin_cidrs]
+}
+
+run "waf_off" {
+  variables {
+    waf_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_wafv2_web_acl.main) == 0 && length(aws_wafv2_web_acl_association.alb) == 0
+    error_message = "waf_enabled = false must remove the web ACL."
+  }
+}
+
+run "waf_limits" {
+  command = plan
+
+  variables {
+    waf_rate_limit    = 20000
+    waf_db_rate_limit = 10
+  }
+
+  assert {
+    condition     = toset([for r in aws_wafv2_web_acl.main[0].rule : r.statement[0].rate_based_statement[0].limit if length(r.statement[0].rate_based_statement) > 0]) == toset([20000, 10])
+    error_message = "The rate limits must follow the variables."
+  }
+}
+
+run "alarm_email" {
+  variables {
+    alarm_email = "oncall@example.com"
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.email[0].protocol == "email" && aws_sns_topic_subscription.email[0].endpoint == "oncall@example.com" && aws_sns_topic_subscription.email[0].topic_arn == aws_sns_topic.alarms.arn
+    error_message = "alarm_email must subscribe that address to the alarm topic."
+  }
+}
+
+run "alarm_thresholds" {
+  command = plan
+
+  variables {
+    alarm_thresholds = { cache_p99_milliseconds = 250, db_free_storage_gib = 5 }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.metric["cache-p99"].threshold == 250 && aws_cloudwatch_metric_alarm.metric["db-free-storage"].threshold == 5 * 1024 * 1024 * 1024 && aws_cloudwatch_metric_alarm.metric["target-5xx"].threshold == 10
+    error_message = "Thresholds given must apply, the others keep their defaults."
+  }
+}
+
+run "alarms_per_cache_node" {
+  command = plan
+
+  variables {
+    cache_node_count = 3
+  }
+
+  assert {
+    condition     = toset([for k, a in aws_cloudwatch_metric_alarm.metric : a.dimensions.CacheNodeId if startswith(k, "cache-evictions-")]) == toset(["0001", "0002", "0003"]) && length([for k, a in aws_cloudwatch_metric_alarm.metric : k if startswith(k, "cache-cpu-")]) == 3
+    error_message = "Each memcached node must have its evictions and CPU alarms."
+  }
+}
+
+run "target_p99_above_the_slow_query" {
+  command = plan
+
+  variables {
+    slow_query_seconds = "20"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.metric["target-p99"].threshold == 22
+    error_message = "The target p99 alarm must sit above the slow query (slow_query_seconds + 2) unless a threshold is given."
+  }
 }

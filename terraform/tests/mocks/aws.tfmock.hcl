@@ -74,3 +74,24 @@ mock_resource "aws_instance" {
     key_name = ""
   }
 }
+
+# The provider checks that these are ARNs where they are referenced (listener rules, alarm
+# actions, the WAF association). Both listeners get this one; a run that must tell them apart
+# overrides the HTTPS listener's.
+mock_resource "aws_lb_listener" {
+  defaults = {
+    arn = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:listener/app/rds-memcached-dev/0123456789abcdef/0000000000000080"
+  }
+}
+
+mock_resource "aws_sns_topic" {
+  defaults = {
+    arn = "arn:aws:sns:ap-northeast-1:123456789012:rds-memcached-dev-alarms"
+  }
+}
+
+mock_resource "aws_wafv2_web_acl" {
+  defaults = {
+    arn = "arn:aws:wafv2:ap-northeast-1:123456789012:regional/webacl/rds-memcached-dev/00000000-0000-0000-0000-000000000000"
+  }
+}

@@ -177,14 +177,16 @@ class CustomersIT {
   }
 
   @Test
-  void readinessChecksDatabaseAndReportsEachCacheNode() {
+  void readinessReportsTheDatabaseAndEachCacheNodeAndMetricsToo() {
     var ready = get("/health/ready");
     assertEquals(200, ready.statusCode(), ready.body());
-    assertTrue(ready.body().contains("\"database\""), ready.body());
+    assertTrue(ready.body().contains("\"reachable\":\"true\""), ready.body());
     for (String port : System.getenv("CACHE_PORTS").split(" ")) {
-      assertTrue(ready.body().contains("127.0.0.1:" + port + "\":\"connected\""), ready.body());
+      assertTrue(ready.body().contains("\"127.0.0.1:" + port + "\":\"connected\""), ready.body());
     }
     assertEquals(200, get("/health/live").statusCode());
+    assertEquals(1.0, Stack.gauge("database_reachable"));
+    assertEquals(0.0, Stack.gauge("memcached_nodes_down"));
   }
 
   static void assertProblem(HttpResponse<String> response, int status) {

@@ -82,6 +82,17 @@ public final class Stack {
     throw new IllegalStateException(name + " not in /metrics: " + metrics.body());
   }
 
+  /** An application gauge without tags at /metrics, e.g. {@code database_reachable}. */
+  public static double gauge(String name) {
+    var metrics = get(uri("/metrics?scope=application"));
+    for (String line : metrics.body().split("\n")) {
+      if (line.startsWith(name + "{mp_scope=\"application\"} ")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new IllegalStateException(name + " not in /metrics: " + metrics.body());
+  }
+
   /** Writes a raw item to every memcached node (the key lives on one of them). */
   public static void memcachedSet(String key, int ttlSeconds, String value) {
     byte[] data = value.getBytes(StandardCharsets.UTF_8);
@@ -165,6 +176,17 @@ public final class Stack {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Requests the paths until every one is a hit (a fill may be skipped under load: BYPASS). */
+  public static void cacheAll(List<String> paths) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (getAll(paths).stream().allMatch(r -> "HIT".equals(xCache(r)))) {
+        return;
+      }
+    }
+    throw new AssertionError("not every id could be cached within 30 s");
   }
 
   /** Empties every memcached node, so a test starts cold. */

@@ -21,6 +21,9 @@ locals {
     SLOW_QUERY_SECONDS = var.slow_query_seconds
     # SIGTERM drains in-flight requests for this long; stopTimeout below leaves 5 s more
     SHUTDOWN_GRACE_SECONDS = tostring(var.shutdown_grace_seconds)
+    # C1 only below one vCPU (start-payara.sh's JIT=auto cannot see the task's quota from inside
+    # the container): measured, C2's compiler threads hold a small task's quota for minutes
+    JIT = var.task_cpu < 1024 ? "c1" : "tiered"
     # one embedded-metric-format line a minute on stdout: CloudWatch Logs extracts the app's
     # metrics from it (observability.tf reads them in this namespace)
     CLOUDWATCH_METRICS_SECONDS   = "60"

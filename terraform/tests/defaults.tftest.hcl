@@ -104,6 +104,10 @@ run "stack" {
 
   # Service and auto scaling
   assert {
+    condition     = aws_ecs_task_definition.app.cpu == "1024" && aws_ecs_task_definition.app.memory == "2048" && { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["JIT"] == "tiered"
+    error_message = "The default task is 1 vCPU / 2 GiB (the smallest measured without bypasses, docs/benchmarks.md) and keeps C2 (JIT=tiered)."
+  }
+  assert {
     condition     = aws_ecs_service.app.deployment_circuit_breaker[0].enable && aws_ecs_service.app.deployment_circuit_breaker[0].rollback
     error_message = "The deployment circuit breaker must be on, with rollback."
   }

@@ -170,6 +170,10 @@ run "image_tag_task_size_and_extra_environment" {
     error_message = "Task size must follow the variables."
   }
   assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["JIT"] == "c1"
+    error_message = "Below one vCPU the JVM must compile with C1 only (JIT=c1)."
+  }
+  assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CACHE_TTL_SECONDS"] == "60"
     error_message = "extra_environment must reach the container."
   }

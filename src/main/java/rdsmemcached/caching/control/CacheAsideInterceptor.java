@@ -158,21 +158,42 @@ public class CacheAsideInterceptor {
         return report(regular.value());
       }
     }
-    var flight =
-        flights.run(
-            LoadFlights.bypassKey(key),
-            coalesceWaitMillis,
-            () -> direct(call, counters, CacheOutcome.BYPASS),
-            rescue(key, method, counters, failedAt));
-    switch (flight.joined()) {
-      case TIMED_OUT:
-        counters.coalescedTimeouts().inc();
-        return report(direct(call, counters, CacheOutcome.BYPASS));
-      case FOLLOWED:
-        counters.coalescedWaits().inc();
-        return report(flight.value());
-      default:
-        return report(flight.value());
+    try {
+      var flight =
+          flights.run(
+              LoadFlights.bypassKey(key),
+              coalesceWaitMillis,
+              () -> direct(call, counters, CacheOutcome.BYPASS),
+              rescue(key, method, counters, failedAt));
+      switch (flight.joined()) {
+        case TIMED_OUT:
+          counters.coalescedTimeouts().inc();
+          return report(direct(call, counters, CacheOutcome.BYPASS));
+        case FOLLOWED:
+          counters.coalescedWaits().inc();
+          return report(flight.value());
+        default:
+          return report(flight.value());
+      }
+    } catch (Exception loadFailed) {
+      // the database failed too: what memcached holds now beats an error (seen on a busy machine:
+      // one slow memcached answer while the database was down turned cached ids into 503s)
+      Loaded cached = cachedAfterAll(key, method, counters);
+      if (cached == null) {
+        throw loadFailed;
+      }
+      return report(cached);
+    }
+  }
+
+  /** The key's cached value if memcached answers now, else null. */
+  private Loaded cachedAfterAll(
+      String key, CachedMethod method, CacheMetrics.Instruments counters) {
+    try {
+      Found found = entries.read(key);
+      return found != null && !found.entry().isLease() ? hit(method, found, counters) : null;
+    } catch (CacheUnavailableException | JsonbException stillUnavailable) {
+      return null;
     }
   }
 

@@ -49,6 +49,8 @@ public class ProcessStalls {
       ManagementFactory.getGarbageCollectorMXBeans();
   private final LongSupplier safepointMillis = safepointMillis();
   private volatile Path ioThreadStat;
+  private volatile long nextSearch = System.nanoTime();
+  static final long SEARCH_NANOS = TimeUnit.SECONDS.toNanos(5);
   private ScheduledFuture<?> sampling;
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -121,6 +123,12 @@ public class ProcessStalls {
         return delay;
       }
     }
+    long now = System.nanoTime();
+    if (now - nextSearch < 0) {
+      return 0;
+    }
+    // listing every thread reads a few hundred files: not more than once per SEARCH_NANOS
+    nextSearch = now + SEARCH_NANOS;
     stat = findIoThread();
     ioThreadStat = stat; // a rebuilt client has a new I/O thread: found again on the next read
     return stat == null ? 0 : Math.max(0, runDelay(stat));

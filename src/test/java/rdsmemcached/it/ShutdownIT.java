@@ -108,8 +108,12 @@ class ShutdownIT {
     System.out.printf("SIGTERM to exit: %d ms, exit status %d%n", millis, payara.exitValue());
 
     String output = Files.readString(log);
+    // at least the slow request: once in CI a second request of the test's was still counted
     assertTrue(
-        output.contains("SIGTERM: draining 1 in-flight requests, up to " + GRACE_SECONDS + " s"),
+        Pattern.compile(
+                "SIGTERM: draining [1-9][0-9]* in-flight requests, up to " + GRACE_SECONDS + " s")
+            .matcher(output)
+            .find(),
         "the drain started with the slow request counted");
     String afterSignal = output.substring(output.indexOf("SIGTERM: draining"));
     assertTrue(afterSignal.contains("SIGTERM: drained in "), "the drain finished, not timed out");

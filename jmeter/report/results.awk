@@ -15,7 +15,7 @@
 #             write of their id: started after a PUT of it had returned, and before any read started
 #             after that PUT had come back (they waited for the reload the write caused)
 #   progress  a chunk of a growing CSV (-v size=BYTES) -> "consumed n errors hit miss bypass threads
-#             warmups" for its complete lines, and their elapsed times into -v elapsed_file
+#             warmups first_start last_end" for its complete lines, their elapsed times into -v elapsed_file
 #   timeline  CSV sorted by time -> per bucket of -v bucket seconds from the first sample after the warm-up: "second
 #             hit miss bypass after_write puts max_ms" (reads started in it, by outcome)
 #   failures  CSV -> "file: label: code message" for every failed sample
@@ -168,6 +168,8 @@ function count(line) {
   if (x == "HIT") hit++; else if (x == "MISS") miss++; else if (x == "BYPASS") bypass++
   if (col[13] + 0 > threads) threads = col[13] + 0
   if (index(col[3], "warm-up ") == 1) warmups++
+  if (n == 1 || col[1] < cfirst) cfirst = col[1]
+  if (col[1] + col[2] > clast) clast = col[1] + col[2]
   print col[2] > elapsed_file
 }
 
@@ -187,7 +189,7 @@ END {
   if (mode == "progress") {
     if (consumed <= size) count(prev)
     else consumed -= length(prev) + 1
-    printf "%d %d %d %d %d %d %d %d\n", consumed, n, errors, hit, miss, bypass, threads, warmups
+    printf "%d %d %d %d %d %d %d %d %.0f %.0f\n", consumed, n, errors, hit, miss, bypass, threads, warmups, cfirst, clast
   }
   if (mode == "timeline" && began)
     for (b = 0; b <= maxb; b++)

@@ -15,6 +15,7 @@ import rdsmemcached.caching.boundary.CacheOutcome;
 import rdsmemcached.caching.boundary.CacheStatus;
 import rdsmemcached.caching.control.CacheEntries.Fill;
 import rdsmemcached.caching.control.CacheEntries.Found;
+import rdsmemcached.memcached.control.CacheUnavailableException;
 
 /**
  * Cache-aside around any {@link CacheAside} method, safe under concurrency:

@@ -13,11 +13,14 @@ import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClientIF;
 import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import rdsmemcached.memcached.control.CacheUnavailableException;
+import rdsmemcached.memcached.control.NodeBreakers;
+import rdsmemcached.memcached.control.ProcessStalls;
 
 /**
  * The memcached side of cache-aside: read with CAS ids, take and fill leases, invalidate. Every
  * failure of memcached surfaces as {@link CacheUnavailableException} and is reported to {@link
- * CacheAvailability} once per outage.
+ * NodeBreakers} once per outage.
  *
  * <p>Stale sets are prevented by compare-and-swap on the data key itself: a loader first puts a
  * lease marker with its own token into the key ({@code add}, so only one loader wins), reads the
@@ -32,7 +35,7 @@ public class CacheEntries {
   static final System.Logger LOG = System.getLogger(CacheEntries.class.getName());
 
   @Inject MemcachedClientIF memcached;
-  @Inject CacheAvailability availability;
+  @Inject NodeBreakers breakers;
   @Inject ProcessStalls stalls;
 
   /**
@@ -165,7 +168,7 @@ public class CacheEntries {
 
   /** Whether the key's node answered after a failure seen at {@code nanos}. */
   boolean answeredSince(String key, long nanos) {
-    return availability.answeredSince(key, nanos);
+    return breakers.answeredSince(key, nanos);
   }
 
   int leaseSeconds() {
@@ -180,7 +183,7 @@ public class CacheEntries {
    * finds its own token, a repeated CAS reports the value as superseded.
    */
   private <T> T await(String key, Supplier<Future<T>> start) throws CacheUnavailableException {
-    if (!availability.allows(key)) {
+    if (!breakers.allows(key)) {
       throw new CacheUnavailableException(SKIPPED);
     }
     long timeout = TimeUnit.MILLISECONDS.toNanos(operationTimeoutMillis);
@@ -197,7 +200,7 @@ public class CacheEntries {
       }
       try {
         T result = operation.get(timeout, TimeUnit.NANOSECONDS);
-        availability.succeeded(key);
+        breakers.succeeded(key);
         return result;
       } catch (TimeoutException | ExecutionException slowOrFailed) {
         operation.cancel(false);
@@ -262,7 +265,7 @@ public class CacheEntries {
   }
 
   private CacheUnavailableException failed(String key, long started, RuntimeException cause) {
-    availability.failed(key, started, cause);
+    breakers.failed(key, started, cause);
     return new CacheUnavailableException(cause);
   }
 }

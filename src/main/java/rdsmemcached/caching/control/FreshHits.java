@@ -5,6 +5,7 @@ import jakarta.inject.Inject;
 import java.lang.reflect.Method;
 import rdsmemcached.caching.control.CacheEntries.Found;
 import rdsmemcached.caching.control.FastLaneHandOff.Prefetched;
+import rdsmemcached.memcached.control.CacheUnavailableException;
 
 /**
  * The fast lane of a {@link rdsmemcached.caching.boundary.CacheAside} read, for an HTTP layer that

@@ -12,7 +12,7 @@ import net.spy.memcached.MemcachedClientIF;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
-import rdsmemcached.caching.control.CacheAvailability;
+import rdsmemcached.memcached.control.NodeBreakers;
 
 /**
  * Each memcached node's state as this instance sees it, for readiness's data and the gauges {@code
@@ -52,7 +52,7 @@ public class CacheNodes {
           .build();
 
   @Inject MemcachedClientIF memcached;
-  @Inject CacheAvailability availability;
+  @Inject NodeBreakers breakers;
   @Inject MetricRegistry registry;
 
   void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -66,8 +66,7 @@ public class CacheNodes {
   public List<Node> nodes() {
     List<Node> nodes = new ArrayList<>();
     for (SocketAddress node : memcached.getAvailableServers()) {
-      nodes.add(
-          new Node(name(node), availability.isSkipped(node) ? Status.SKIPPED : Status.CONNECTED));
+      nodes.add(new Node(name(node), breakers.isSkipped(node) ? Status.SKIPPED : Status.CONNECTED));
     }
     for (SocketAddress node : memcached.getUnavailableServers()) {
       nodes.add(new Node(name(node), Status.UNAVAILABLE));

@@ -15,6 +15,9 @@ import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClientIF;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import rdsmemcached.memcached.control.CacheUnavailableException;
+import rdsmemcached.memcached.control.NodeBreakers;
+import rdsmemcached.memcached.control.ProcessStalls;
 
 /**
  * The timeout decision: a node that does not answer while this process runs is failing; a wait that
@@ -29,7 +32,7 @@ class CacheEntriesTest {
   final Deque<Future<?>> answers = new ArrayDeque<>();
 
   final List<String> started = new ArrayList<>();
-  final List<String> availability = new ArrayList<>();
+  final List<String> breakers = new ArrayList<>();
   final Deque<Boolean> descheduled = new ArrayDeque<>();
   final CacheEntries cut = new CacheEntries();
 
@@ -44,27 +47,27 @@ class CacheEntriesTest {
                   started.add(method.getName());
                   return answers.removeFirst();
                 });
-    cut.availability =
-        new CacheAvailability() {
+    cut.breakers =
+        new NodeBreakers() {
           @Override
-          boolean allows(String key) {
+          public boolean allows(String key) {
             return true;
           }
 
           @Override
-          void failed(String key, long startedAt, RuntimeException cause) {
-            availability.add("failed");
+          public void failed(String key, long startedAt, RuntimeException cause) {
+            breakers.add("failed");
           }
 
           @Override
-          void succeeded(String key) {
-            availability.add("succeeded");
+          public void succeeded(String key) {
+            breakers.add("succeeded");
           }
         };
     cut.stalls =
         new ProcessStalls() {
           @Override
-          long stalledWithin(long start, long end) {
+          public long stalledWithin(long start, long end) {
             // "descheduled": the whole wait was a stall
             return descheduled.isEmpty() || !descheduled.removeFirst() ? 0 : end - start;
           }
@@ -89,7 +92,7 @@ class CacheEntriesTest {
     descheduled.add(false);
     assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
     assertEquals(List.of("asyncGets"), started);
-    assertEquals(List.of("failed"), availability, "counted against the node once");
+    assertEquals(List.of("failed"), breakers, "counted against the node once");
   }
 
   @Test
@@ -101,7 +104,7 @@ class CacheEntriesTest {
     assertEquals("{}", found.entry().json());
     assertEquals(7, found.cas());
     assertEquals(List.of("asyncGets", "asyncGets"), started);
-    assertEquals(List.of("succeeded"), availability, "no failure recorded");
+    assertEquals(List.of("succeeded"), breakers, "no failure recorded");
   }
 
   @Test
@@ -111,7 +114,7 @@ class CacheEntriesTest {
     descheduled.add(true);
     assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
     assertEquals(1, started.size());
-    assertEquals(List.of("failed"), availability);
+    assertEquals(List.of("failed"), breakers);
   }
 
   @Test
@@ -144,7 +147,7 @@ class CacheEntriesTest {
     answers.add(silent());
     assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
     assertEquals(List.of("asyncGets", "asyncGets"), started, "one retry, then the node failed");
-    assertEquals(List.of("failed"), availability);
+    assertEquals(List.of("failed"), breakers);
   }
 
   @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import rdsmemcached.caching.boundary.CacheAside;
 import rdsmemcached.caching.control.CacheEntries.Found;
+import rdsmemcached.memcached.control.CacheUnavailableException;
 
 class FreshHitsTest {
 

@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 import java.util.logging.Logger;
 import net.spy.memcached.compat.log.AbstractLogger;

@@ -1,12 +1,12 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 /** memcached did not answer in time or at all; the caller serves from the source instead. */
-class CacheUnavailableException extends Exception {
+public class CacheUnavailableException extends Exception {
 
   /** When it happened ({@link System#nanoTime()}): a node that answers after it is back. */
-  final long failedAt = System.nanoTime();
+  public final long failedAt = System.nanoTime();
 
-  CacheUnavailableException(RuntimeException cause) {
+  public CacheUnavailableException(RuntimeException cause) {
     super(cause.toString(), cause, false, false);
   }
 }

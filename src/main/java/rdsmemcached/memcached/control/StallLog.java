@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 /**
  * How long this process recently could not run: samples of a running total of stalled time (see

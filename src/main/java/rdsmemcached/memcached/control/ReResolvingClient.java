@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationHandler;

@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -41,7 +41,7 @@ public class MemcachedClientProducer {
 
   static final System.Logger LOG = System.getLogger(MemcachedClientProducer.class.getName());
 
-  // spymemcached logs every reconnect attempt with a stack trace; CacheAvailability logs
+  // spymemcached logs every reconnect attempt with a stack trace; NodeBreakers logs
   // outages once instead. Held here so java.util.logging cannot forget the level.
   private static final Logger SPYMEMCACHED_LOG = Logger.getLogger("net.spy.memcached");
 
@@ -77,7 +77,7 @@ public class MemcachedClientProducer {
   @ConfigProperty(name = "CACHE_RECONNECT_MAX_SECONDS", defaultValue = "2")
   long maxReconnectDelaySeconds;
 
-  @Inject CacheAvailability availability;
+  @Inject NodeBreakers availability;
 
   /** Seconds between DNS lookups of the node names (0: never look again). */
   @Inject

@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -162,7 +162,7 @@ public class ProcessStalls {
   }
 
   /** Nanoseconds of {@code [start, end]} this process could not run, as far as sampled. */
-  long stalledWithin(long start, long end) {
+  public long stalledWithin(long start, long end) {
     return log.stalledWithin(start, end, stalledTotal());
   }
 }

@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -30,9 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * healthy ones) and the node is only known from the key.
  */
 @ApplicationScoped
-public class CacheAvailability implements ConnectionObserver {
+public class NodeBreakers implements ConnectionObserver {
 
-  static final System.Logger LOG = System.getLogger(CacheAvailability.class.getName());
+  static final System.Logger LOG = System.getLogger(NodeBreakers.class.getName());
 
   /** A node is forgotten (logged as back) once it has answered this long after its last failure. */
   static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -58,7 +58,7 @@ public class CacheAvailability implements ConnectionObserver {
   private volatile NodeLocator locator;
 
   /** False while the key's node is skipped: the caller serves from the source without waiting. */
-  boolean allows(String key) {
+  public boolean allows(String key) {
     if (troubled.isEmpty()) {
       return true;
     }
@@ -76,7 +76,7 @@ public class CacheAvailability implements ConnectionObserver {
    * An operation on the key's node, started at {@code startedAt} ({@link System#nanoTime()}),
    * failed.
    */
-  void failed(String key, long startedAt, RuntimeException cause) {
+  public void failed(String key, long startedAt, RuntimeException cause) {
     SocketAddress node = nodeOf(key);
     NodeState state =
         troubled.computeIfAbsent(
@@ -119,7 +119,7 @@ public class CacheAvailability implements ConnectionObserver {
    * Whether the key's node answered an operation after {@code nanos} ({@link System#nanoTime()}),
    * i.e. a failure seen then was a hiccup or is over.
    */
-  boolean answeredSince(String key, long nanos) {
+  public boolean answeredSince(String key, long nanos) {
     if (troubled.isEmpty()) {
       return true;
     }
@@ -127,7 +127,7 @@ public class CacheAvailability implements ConnectionObserver {
     return state == null || state.answeredSince(nanos);
   }
 
-  void succeeded(String key) {
+  public void succeeded(String key) {
     if (troubled.isEmpty()) {
       return;
     }

@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package rdsmemcached.caching.control;
+package rdsmemcached.memcached.control;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +12,7 @@ class NodeStateTest {
   static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
   static final int THRESHOLD = 3;
 
-  final CacheAvailability.NodeState cut = new CacheAvailability.NodeState();
+  final NodeBreakers.NodeState cut = new NodeBreakers.NodeState();
 
   @Test
   void aNodeThatStaysSilentIsTakenOutAfterThreeFailuresInARow() {

@@ -48,22 +48,22 @@ public class CacheAsideInterceptor {
 
   /** Seconds an entry is fresh; a random jitter is added so entries written together differ. */
   @Inject
-  @ConfigProperty(name = "CACHE_TTL_SECONDS", defaultValue = "300")
+  @ConfigProperty(name = "CACHE_TTL_SECONDS")
   int ttlSeconds;
 
   /** Up to this percentage of the TTL is added at random to each entry's TTL. */
   @Inject
-  @ConfigProperty(name = "CACHE_TTL_JITTER_PERCENT", defaultValue = "10")
+  @ConfigProperty(name = "CACHE_TTL_JITTER_PERCENT")
   int ttlJitterPercent;
 
   /** Seconds a "no such row" answer is remembered. */
   @Inject
-  @ConfigProperty(name = "CACHE_NEGATIVE_TTL_SECONDS", defaultValue = "30")
+  @ConfigProperty(name = "CACHE_NEGATIVE_TTL_SECONDS")
   int negativeTtlSeconds;
 
   /** Milliseconds a request waits for another request's load in this JVM before loading itself. */
   @Inject
-  @ConfigProperty(name = "CACHE_COALESCE_WAIT_MS", defaultValue = "20000")
+  @ConfigProperty(name = "CACHE_COALESCE_WAIT_MS")
   long coalesceWaitMillis;
 
   @AroundInvoke

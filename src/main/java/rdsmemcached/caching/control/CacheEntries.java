@@ -43,7 +43,7 @@ public class CacheEntries {
    * failing.
    */
   @Inject
-  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS")
   long operationTimeoutMillis;
 
   /**
@@ -51,12 +51,12 @@ public class CacheEntries {
    * during it (CPU quota, GC): the operation is tried again within it instead of failing.
    */
   @Inject
-  @ConfigProperty(name = "CACHE_OP_MAX_WAIT_MS", defaultValue = "1000")
+  @ConfigProperty(name = "CACHE_OP_MAX_WAIT_MS")
   long maxWaitMillis;
 
   /** Seconds a loader's lease lasts: waiters on other instances load themselves after it. */
   @Inject
-  @ConfigProperty(name = "CACHE_LEASE_SECONDS", defaultValue = "15")
+  @ConfigProperty(name = "CACHE_LEASE_SECONDS")
   int leaseSeconds;
 
   /** Appended to a key for its early-refresh lease; {@link CacheKeys} leaves room for it. */

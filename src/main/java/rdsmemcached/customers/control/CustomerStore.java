@@ -37,12 +37,12 @@ public class CustomerStore {
 
   /** Seconds the query sleeps ({@code SLOW_QUERY_SECONDS}); decimals allowed. */
   @Inject
-  @ConfigProperty(name = "SLOW_QUERY_SECONDS", defaultValue = "10")
+  @ConfigProperty(name = "SLOW_QUERY_SECONDS")
   BigDecimal slowQuerySeconds;
 
   /** Seconds the database may take beyond the sleep before the query is cancelled. */
   @Inject
-  @ConfigProperty(name = "DB_QUERY_TIMEOUT_MARGIN_SECONDS", defaultValue = "5")
+  @ConfigProperty(name = "DB_QUERY_TIMEOUT_MARGIN_SECONDS")
   int queryTimeoutMarginSeconds;
 
   public Optional<Customer> find(long id) {

@@ -36,7 +36,7 @@ public class GracefulShutdown {
    * stop_grace_period}: 30 s here).
    */
   @Inject
-  @ConfigProperty(name = "SHUTDOWN_GRACE_SECONDS", defaultValue = "25")
+  @ConfigProperty(name = "SHUTDOWN_GRACE_SECONDS")
   long graceSeconds;
 
   @Inject InFlightRequests inFlight;

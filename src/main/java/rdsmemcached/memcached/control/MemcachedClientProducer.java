@@ -60,7 +60,7 @@ public class MemcachedClientProducer {
 
   /** Milliseconds an operation may take while this process runs (enforced by CacheEntries). */
   @Inject
-  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS", defaultValue = "50")
+  @ConfigProperty(name = "CACHE_OP_TIMEOUT_MS")
   long operationTimeoutMillis;
 
   /**
@@ -69,19 +69,19 @@ public class MemcachedClientProducer {
    * stalls), so that a stall alone never makes the client give up an operation.
    */
   @Inject
-  @ConfigProperty(name = "CACHE_OP_MAX_WAIT_MS", defaultValue = "1000")
+  @ConfigProperty(name = "CACHE_OP_MAX_WAIT_MS")
   long maxWaitMillis;
 
   /** Upper bound of the back-off between reconnect attempts to a dead node. */
   @Inject
-  @ConfigProperty(name = "CACHE_RECONNECT_MAX_SECONDS", defaultValue = "2")
+  @ConfigProperty(name = "CACHE_RECONNECT_MAX_SECONDS")
   long maxReconnectDelaySeconds;
 
   @Inject NodeBreakers availability;
 
   /** Seconds between DNS lookups of the node names (0: never look again). */
   @Inject
-  @ConfigProperty(name = "CACHE_DNS_REFRESH_SECONDS", defaultValue = "50")
+  @ConfigProperty(name = "CACHE_DNS_REFRESH_SECONDS")
   long dnsRefreshSeconds;
 
   @Resource ManagedScheduledExecutorService scheduler;

@@ -43,12 +43,12 @@ public class NodeBreakers implements ConnectionObserver {
 
   /** Failures in a row that open a node's breaker. */
   @Inject
-  @ConfigProperty(name = "CACHE_BREAKER_FAILURES", defaultValue = "3")
+  @ConfigProperty(name = "CACHE_BREAKER_FAILURES")
   int breakerFailures;
 
   /** Milliseconds between background probes of a node whose breaker is open. */
   @Inject
-  @ConfigProperty(name = "CACHE_BREAKER_OPEN_MS", defaultValue = "250")
+  @ConfigProperty(name = "CACHE_BREAKER_OPEN_MS")
   long breakerOpenMillis;
 
   private final Map<SocketAddress, NodeState> troubled = new ConcurrentHashMap<>();

@@ -49,15 +49,15 @@ public class WarmUp implements HealthCheck {
   static final int CONCURRENCY = 8;
 
   @Inject
-  @ConfigProperty(name = "WARMUP_SECONDS", defaultValue = "5")
+  @ConfigProperty(name = "WARMUP_SECONDS")
   int seconds;
 
   @Inject
-  @ConfigProperty(name = "WARMUP_ID", defaultValue = "1")
+  @ConfigProperty(name = "WARMUP_ID")
   long id;
 
   @Inject
-  @ConfigProperty(name = "PORT", defaultValue = "8080")
+  @ConfigProperty(name = "PORT")
   int port;
 
   @Inject FreshHits hits;

@@ -11,8 +11,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import rdsmemcached.JAXRSConfiguration;
 import rdsmemcached.customers.control.CustomerStore;
 import rdsmemcached.customers.entity.Customer;
+import rdsmemcached.customers.entity.CustomerUpdate;
 import rdsmemcached.problems.boundary.ProblemException;
 
 /**
@@ -23,11 +33,32 @@ import rdsmemcached.problems.boundary.ProblemException;
 @Produces(MediaType.APPLICATION_JSON)
 public class CustomersResource {
 
+  static final String ID_FORMAT =
+      "a positive 64-bit integer in ASCII digits; a leading + and leading zeros name the same id";
+  static final String ID_PATTERN = "^\\+?[0-9]{1,32}$";
+  static final String X_CACHE =
+      "what the cache did: HIT (from memcached), MISS (loaded from the database and cached),"
+          + " BYPASS (memcached unusable, served from the database)";
+
   @Inject CustomerStore store;
 
   @GET
   @Path("db/{id}")
-  public Customer fromDatabase(@PathParam("id") String id) {
+  @Operation(summary = "The slow query, every time (the original's /db/{id})")
+  @APIResponse(
+      responseCode = "200",
+      description = "the row and what the query's SLEEP returned",
+      content = @Content(schema = @Schema(implementation = Customer.class)))
+  @APIResponse(responseCode = "400", ref = JAXRSConfiguration.BAD_ID)
+  @APIResponse(responseCode = "404", ref = JAXRSConfiguration.NOT_FOUND)
+  @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
+  public Customer fromDatabase(
+      @Parameter(
+              description = ID_FORMAT,
+              example = "1",
+              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
+          @PathParam("id")
+          String id) {
     long customerId = CustomerIds.parse(id);
     return store.find(customerId).orElseThrow(() -> notFound(customerId));
   }
@@ -35,7 +66,26 @@ public class CustomersResource {
   /** The {@code X-Cache} header is added by {@link CacheStatusHeader}. */
   @GET
   @Path("cache/{id}")
-  public Customer fromCache(@PathParam("id") String id) {
+  @Operation(
+      summary = "The same answer through memcached (cache-aside, the original's /cache/{id})")
+  @APIResponse(
+      responseCode = "200",
+      description = "the row, from memcached or loaded once and cached",
+      headers = @Header(name = CacheStatusHeader.NAME, description = X_CACHE),
+      content = @Content(schema = @Schema(implementation = Customer.class)))
+  @APIResponse(responseCode = "400", ref = JAXRSConfiguration.BAD_ID)
+  @APIResponse(
+      responseCode = "404",
+      ref = JAXRSConfiguration.NOT_FOUND,
+      headers = @Header(name = CacheStatusHeader.NAME, description = X_CACHE))
+  @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
+  public Customer fromCache(
+      @Parameter(
+              description = ID_FORMAT,
+              example = "1",
+              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
+          @PathParam("id")
+          String id) {
     long customerId = CustomerIds.parse(id);
     return store.findCached(customerId).orElseThrow(() -> notFound(customerId));
   }
@@ -43,7 +93,30 @@ public class CustomersResource {
   @PUT
   @Path("customers/{id}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response update(@PathParam("id") String id, InputStream body) {
+  @Operation(summary = "Change a customer's value; once it returns, no instance serves the old one")
+  @APIResponse(responseCode = "204", description = "changed, and the cached entry evicted")
+  @APIResponse(responseCode = "400", ref = JAXRSConfiguration.BAD_ID)
+  @APIResponse(responseCode = "404", ref = JAXRSConfiguration.NOT_FOUND)
+  @APIResponse(
+      responseCode = "413",
+      description = "the body is over 8192 bytes",
+      content = @Content(mediaType = "application/problem+json"))
+  @APIResponse(
+      responseCode = "415",
+      description = "the body is not application/json",
+      content = @Content(mediaType = "application/problem+json"))
+  @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
+  public Response update(
+      @Parameter(
+              description = ID_FORMAT,
+              example = "1",
+              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
+          @PathParam("id")
+          String id,
+      @RequestBody(
+              required = true,
+              content = @Content(schema = @Schema(implementation = CustomerUpdate.class)))
+          InputStream body) {
     long customerId = CustomerIds.parse(id);
     String value = CustomerUpdates.value(body);
     if (!store.update(customerId, value)) {
@@ -54,7 +127,17 @@ public class CustomersResource {
 
   @DELETE
   @Path("cache/{id}")
-  public Response evict(@PathParam("id") String id) {
+  @Operation(summary = "Evict the cached entry; the next read loads it from the database")
+  @APIResponse(responseCode = "204", description = "evicted (or there was none)")
+  @APIResponse(responseCode = "400", ref = JAXRSConfiguration.BAD_ID)
+  @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
+  public Response evict(
+      @Parameter(
+              description = ID_FORMAT,
+              example = "1",
+              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
+          @PathParam("id")
+          String id) {
     store.evict(CustomerIds.parse(id));
     return Response.noContent().build();
   }

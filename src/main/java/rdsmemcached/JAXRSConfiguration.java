@@ -36,7 +36,7 @@ import rdsmemcached.problems.boundary.Problem;
                   content =
                       @Content(
                           mediaType = Problem.MEDIA_TYPE,
-                          schema = @Schema(implementation = Problem.class))),
+                          schema = @Schema(ref = JAXRSConfiguration.PROBLEM))),
               @APIResponse(
                   name = JAXRSConfiguration.NOT_FOUND,
                   responseCode = "404",
@@ -44,7 +44,7 @@ import rdsmemcached.problems.boundary.Problem;
                   content =
                       @Content(
                           mediaType = Problem.MEDIA_TYPE,
-                          schema = @Schema(implementation = Problem.class))),
+                          schema = @Schema(ref = JAXRSConfiguration.PROBLEM))),
               @APIResponse(
                   name = JAXRSConfiguration.UNAVAILABLE,
                   responseCode = "503",
@@ -54,12 +54,14 @@ import rdsmemcached.problems.boundary.Problem;
                   content =
                       @Content(
                           mediaType = Problem.MEDIA_TYPE,
-                          schema = @Schema(implementation = Problem.class)))
+                          schema = @Schema(ref = JAXRSConfiguration.PROBLEM)))
             }))
 public class JAXRSConfiguration extends Application {
 
   /** Names of the shared responses, referred to by the resources' {@code @APIResponse(ref)}. */
   public static final String BAD_ID = "BadId";
+
+  public static final String PROBLEM = "Problem";
 
   public static final String NOT_FOUND = "NotFound";
   public static final String UNAVAILABLE = "Unavailable";

@@ -25,12 +25,14 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * No stampedes and no stale reads: coalescing in one JVM, leases across two instances, a lease left
  * behind, and writes racing slow reads. The stack runs SLOW_QUERY_SECONDS=1 and
  * CACHE_LEASE_SECONDS=3.
  */
+@ExtendWith(Stack.Required.class)
 class ConsistencyIT {
 
   static final int HERD = 30;

@@ -11,10 +11,12 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The HTTP contract of DESIGN.md against the real stack (Payara Micro, MariaDB, memcached). */
+@ExtendWith(Stack.Required.class)
 class CustomersIT {
 
   static final String CUSTOMER_1 = "{\"id\":1,\"value\":\"Initial Value\",\"sleepResult\":0}";
@@ -168,7 +170,10 @@ class CustomersIT {
             "application/problem+json",
             "CustomerUpdate",
             "maxLength: 1024",
-            "'503':")) {
+            "\"503\":",
+            "$ref: \"#/components/schemas/CustomerUpdate\"",
+            "$ref: \"#/components/schemas/Problem\"",
+            "detail:")) {
       assertTrue(document.contains(expected), expected + " missing from /openapi:\n" + document);
     }
   }
@@ -227,7 +232,7 @@ class CustomersIT {
     var ready = get("/health/ready");
     assertEquals(200, ready.statusCode(), ready.body());
     assertTrue(ready.body().contains("\"reachable\":\"true\""), ready.body());
-    for (String port : System.getenv("CACHE_PORTS").split(" ")) {
+    for (String port : Stack.env("CACHE_PORTS").split(" ")) {
       assertTrue(ready.body().contains("\"127.0.0.1:" + port + "\":\"connected\""), ready.body());
     }
     assertEquals(200, get("/health/live").statusCode());

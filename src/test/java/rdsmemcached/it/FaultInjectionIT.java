@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fault-injection suite: a bounded concurrent load on loopback while memcached nodes and the
  * database are killed, paused and restarted, one phase after another. bin/test runs it short
  * (CHAOS_PHASE_SECONDS=3); bin/chaos runs it longer and prints each phase's figures.
  */
+@ExtendWith(Stack.Required.class)
 class FaultInjectionIT {
 
   static final Duration PHASE =

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What CloudWatch will receive from the server's stdout and stderr, read from the log bin/test
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * CloudWatch's embedded metric format (bin/test sets CLOUDWATCH_METRICS_SECONDS=2) with the cache's
  * counters, the dependencies' gauges and the two routes' requests and latencies.
  */
+@ExtendWith(Stack.Required.class)
 class ObservabilityIT {
 
   static final List<String> METRICS =

@@ -17,8 +17,10 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** memcached and the database stopped under the running app: degrade, never fail, stay ready. */
+@ExtendWith(Stack.Required.class)
 class OutagesIT {
 
   static final Duration RECOVERY = Duration.ofSeconds(20);
@@ -63,7 +65,7 @@ class OutagesIT {
   @Test
   void oneOfTwoNodesDownEveryIdStillAnswersAndTheOutageIsLoggedOnce() {
     List<String> paths = LongStream.rangeClosed(101, 124).mapToObj(id -> "/cache/" + id).toList();
-    String node2 = "127.0.0.1:" + System.getenv("CACHE_PORTS").split(" ")[1];
+    String node2 = "127.0.0.1:" + Stack.env("CACHE_PORTS").split(" ")[1];
     int warningsBefore = failingWarnings(node2);
     services("stop-cache", "2");
 

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SIGTERM, as ECS and docker stop send it, against a Payara Micro of this test's own on
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * ones get 503 problem+json, readiness turns DOWN while liveness stays UP, the memcached client is
  * closed, and the JVM exits by itself within the grace.
  */
+@ExtendWith(Stack.Required.class)
 class ShutdownIT {
 
   static final long GRACE_SECONDS = 10;
@@ -53,6 +55,7 @@ class ShutdownIT {
                 Path.of(Stack.env("PROJECT_DIR"), "server-config", "start-payara.sh").toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
+    start.environment().putAll(Stack.settings());
     start.environment().put("PORT", port);
     start.environment().put("SLOW_QUERY_SECONDS", Long.toString(SLOW_QUERY_SECONDS));
     start.environment().put("SHUTDOWN_GRACE_SECONDS", Long.toString(GRACE_SECONDS));

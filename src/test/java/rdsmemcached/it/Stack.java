@@ -18,14 +18,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The running stack bin/test started: Payara Micro over HTTP, MariaDB over JDBC (to count the slow
- * queries it really ran, from its general log), memcached over its text protocol, and bin/services
- * to stop and start them.
+ * The running stack bin/it-stack started (for bin/test or {@code ./mvnw verify}), its settings read
+ * from {@code .run/test/stack.env} (environment variables win): Payara Micro over HTTP, MariaDB
+ * over JDBC (to count the slow queries it really ran, from its general log), memcached over its
+ * text protocol, and bin/services to stop and start them.
  */
 public final class Stack {
 
@@ -37,13 +43,55 @@ public final class Stack {
 
   private Stack() {}
 
+  static final Path SETTINGS = Path.of(".run", "test", "stack.env");
+  static final Map<String, String> SETTINGS_READ = readSettings();
+
+  /** The stack's settings: bin/it-stack's file, then the environment over it. */
+  static Map<String, String> settings() {
+    Map<String, String> all = new HashMap<>(SETTINGS_READ);
+    System.getenv().forEach((name, value) -> all.merge(name, value, (file, env) -> env));
+    return all;
+  }
+
+  private static Map<String, String> readSettings() {
+    Map<String, String> read = new HashMap<>();
+    try {
+      if (Files.exists(SETTINGS)) {
+        for (String line : Files.readAllLines(SETTINGS)) {
+          int equals = line.indexOf('=');
+          if (equals > 0) {
+            read.put(line.substring(0, equals), line.substring(equals + 1));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + SETTINGS, e);
+    }
+    return read;
+  }
+
   static String env(String name) {
-    String value = System.getenv(name);
+    String value = settings().get(name);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException(
-          name + " is not set: run the integration tests with bin/test");
+          name + " is not set: run the integration tests with bin/test or ./mvnw verify");
     }
     return value;
+  }
+
+  /**
+   * Skips a class of integration tests, with the reason, where bin/it-stack could not start the
+   * stack (no root to install MariaDB and memcached): one clear cause instead of every test
+   * erroring out on a connection refused.
+   */
+  public static final class Required implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      String unavailable = settings().get("IT_STACK_UNAVAILABLE");
+      return unavailable == null
+          ? ConditionEvaluationResult.enabled("the stack is up")
+          : ConditionEvaluationResult.disabled("no test stack: " + unavailable);
+    }
   }
 
   public static URI uri(String path) {
@@ -214,7 +262,9 @@ public final class Stack {
     command.add(Path.of(env("PROJECT_DIR"), "bin", "services").toString());
     command.addAll(List.of(arguments));
     try {
-      Process process = new ProcessBuilder(command).inheritIO().start();
+      ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+      builder.environment().putAll(settings());
+      Process process = builder.start();
       if (process.waitFor() != 0) {
         throw new IllegalStateException("bin/services " + String.join(" ", arguments) + " failed");
       }

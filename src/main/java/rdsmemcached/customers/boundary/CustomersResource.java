@@ -23,6 +23,7 @@ import rdsmemcached.JAXRSConfiguration;
 import rdsmemcached.customers.control.CustomerStore;
 import rdsmemcached.customers.entity.Customer;
 import rdsmemcached.customers.entity.CustomerUpdate;
+import rdsmemcached.problems.boundary.Problem;
 import rdsmemcached.problems.boundary.ProblemException;
 
 /**
@@ -54,6 +55,7 @@ public class CustomersResource {
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public Customer fromDatabase(
       @Parameter(
+              required = true,
               description = ID_FORMAT,
               example = "1",
               schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
@@ -81,6 +83,7 @@ public class CustomersResource {
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public Customer fromCache(
       @Parameter(
+              required = true,
               description = ID_FORMAT,
               example = "1",
               schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
@@ -100,14 +103,21 @@ public class CustomersResource {
   @APIResponse(
       responseCode = "413",
       description = "the body is over 8192 bytes",
-      content = @Content(mediaType = "application/problem+json"))
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(ref = JAXRSConfiguration.PROBLEM)))
   @APIResponse(
       responseCode = "415",
       description = "the body is not application/json",
-      content = @Content(mediaType = "application/problem+json"))
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(ref = JAXRSConfiguration.PROBLEM)))
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public Response update(
       @Parameter(
+              required = true,
               description = ID_FORMAT,
               example = "1",
               schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
@@ -115,7 +125,10 @@ public class CustomersResource {
           String id,
       @RequestBody(
               required = true,
-              content = @Content(schema = @Schema(implementation = CustomerUpdate.class)))
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(ref = CustomerUpdate.SCHEMA)))
           InputStream body) {
     long customerId = CustomerIds.parse(id);
     String value = CustomerUpdates.value(body);
@@ -133,6 +146,7 @@ public class CustomersResource {
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public Response evict(
       @Parameter(
+              required = true,
               description = ID_FORMAT,
               example = "1",
               schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))

@@ -8,7 +8,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * refused rather than silently bound.
  */
 @Schema(
-    name = "CustomerUpdate",
+    name = CustomerUpdate.SCHEMA,
     description = "exactly one field; unknown fields, duplicates and trailing content are a 400")
 public record CustomerUpdate(
     @Schema(
@@ -17,4 +17,8 @@ public record CustomerUpdate(
             maxLength = 1024,
             description = "the new value: 1 to 1024 characters, no control characters",
             example = "Updated Value")
-        String value) {}
+        String value) {
+
+  /** Its name in the OpenAPI document's components, for {@code @Schema(ref)}. */
+  public static final String SCHEMA = "CustomerUpdate";
+}

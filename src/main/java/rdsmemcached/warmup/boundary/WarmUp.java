@@ -167,7 +167,12 @@ public class WarmUp implements HealthCheck {
       }
       String header = line.toString().toLowerCase(Locale.ROOT);
       if (header.startsWith("content-length:")) {
-        length = Long.parseLong(header.substring(15).strip());
+        try {
+          length = Long.parseLong(header.substring(15).strip());
+        } catch (NumberFormatException malformed) {
+          // an IOException ends this warm-up connection like any broken one, not the warm-up
+          throw new IOException("malformed " + header, malformed);
+        }
       } else if (header.startsWith("connection:") && header.contains("close")) {
         close = true;
       }

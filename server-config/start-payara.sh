@@ -7,12 +7,7 @@ set -eu
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 target="$here/../target"
 
-while IFS='=' read -r name value; do
-  case "$name" in '' | '#'*) continue ;; esac
-  if [ -z "$(printenv "$name" || true)" ]; then
-    export "$name=$value"
-  fi
-done <"$here/defaults.env"
+. "$here/load-defaults.sh"
 : "${DB_PASS:?DB_PASS is not set (bin/run generates one for its local database)}"
 case "$DB_PASS" in *[[:space:]]*)
   echo "DB_PASS must not contain whitespace (Payara's post-boot command parser splits on it)" >&2

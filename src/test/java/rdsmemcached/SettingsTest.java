@@ -31,6 +31,10 @@ class SettingsTest {
       Path.of("src/main/resources/META-INF/microprofile-config.properties");
   static final Path SERVER_DEFAULTS = Path.of("server-config/defaults.env");
   static final Path README = Path.of("README.md");
+  static final Path MIGRATIONS = Path.of("src/main/java/rdsmemcached/migration/Migrations.java");
+  static final Pattern MIGRATION_SETTING = Pattern.compile("setting\\(\"([A-Z0-9_]+)\"\\)");
+  // passwords have no default: they come from the environment (locally bin/services makes them)
+  static final Set<String> PASSWORDS = Set.of("DB_PASS", "DB_MIGRATION_PASS");
 
   static final Pattern INJECTION =
       Pattern.compile("@ConfigProperty\\(([^)]*)\\)\\s*(?:[\\w.]+\\s+)*?([\\w<>.]+)\\s+\\w+;");
@@ -89,6 +93,28 @@ class SettingsTest {
         problems.add(injection.name() + " is not in the README's table");
       }
     }
+    assertEquals(List.of(), problems.stream().distinct().toList());
+  }
+
+  /** The migration program reads the environment directly: the same rule for its settings. */
+  @Test
+  void everySettingOfTheMigrationsHasADefaultAndARow() throws IOException {
+    Map<String, String> server = defaults(SERVER_DEFAULTS);
+    Map<String, String> table = readmeTable();
+    Matcher read = MIGRATION_SETTING.matcher(Files.readString(MIGRATIONS));
+    List<String> problems = new ArrayList<>();
+    int found = 0;
+    while (read.find()) {
+      found++;
+      String name = read.group(1);
+      if (!server.containsKey(name) && !PASSWORDS.contains(name)) {
+        problems.add(name + " has no default in " + SERVER_DEFAULTS);
+      }
+      if (!table.containsKey(name)) {
+        problems.add(name + " is not in the README's table");
+      }
+    }
+    assertTrue(found > 5, "the migrations' settings were not found");
     assertEquals(List.of(), problems.stream().distinct().toList());
   }
 

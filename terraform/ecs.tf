@@ -10,12 +10,13 @@ locals {
     "exec 3<>/dev/tcp/127.0.0.1/${var.container_port} && printf 'GET ${var.liveness_check_path} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '",
   ])
 
-  # Plain settings only; the password comes in through `secrets` below.
+  # Plain settings only; the password comes in through `secrets` below. DB_USER is the app's own
+  # user (SELECT/INSERT/UPDATE/DELETE on db_name), never the master.
   app_environment = merge(var.extra_environment, {
     DB_HOST            = aws_db_instance.main.address
     DB_PORT            = tostring(local.db_port)
     DB_NAME            = var.db_name
-    DB_USER            = var.db_username
+    DB_USER            = local.db_app_user
     CACHE_HOSTS        = local.cache_hosts
     PORT               = tostring(var.container_port)
     SLOW_QUERY_SECONDS = var.slow_query_seconds
@@ -71,9 +72,10 @@ resource "aws_ecs_task_definition" "app" {
 
     environment = [for k in sort(keys(local.app_environment)) : { name = k, value = local.app_environment[k] }]
 
+    # ECS reads it when a task starts; a new password reaches tasks by a deployment (secrets.tf)
     secrets = [{
       name      = "DB_PASS"
-      valueFrom = "${local.db_secret_arn}:password::"
+      valueFrom = aws_secretsmanager_secret.app[var.db_app_slot].arn
     }]
 
     # One JSON line per log record (server-config/logging.properties), so no multiline pattern.
@@ -147,7 +149,7 @@ resource "aws_ecs_service" "app" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_lb_listener_rule.public, aws_iam_role_policy.task_execution_db_secret]
+  depends_on = [aws_lb_listener_rule.public, aws_iam_role_policy.task_execution_app_secrets, aws_secretsmanager_secret_version.app]
 }
 
 resource "aws_appautoscaling_target" "app" {

@@ -15,7 +15,8 @@ locals {
   })
 }
 
-# Used by the ECS agent: pull the image, write logs, read the DB secret.
+# Used by the ECS agent for the app's tasks: pull the image, write logs, read the app users'
+# secrets. Not the master secret: only the migration task's execution role reads that (migrate.tf).
 resource "aws_iam_role" "task_execution" {
   name               = "${local.name}-task-execution"
   assume_role_policy = local.ecs_tasks_trust
@@ -37,12 +38,13 @@ resource "aws_iam_role_policy_attachments_exclusive" "task_execution" {
 
 resource "aws_iam_role_policies_exclusive" "task_execution" {
   role_name    = aws_iam_role.task_execution.name
-  policy_names = [aws_iam_role_policy.task_execution_db_secret.name]
+  policy_names = [aws_iam_role_policy.task_execution_app_secrets.name]
 }
 
-# The RDS-managed secret is encrypted with the aws/secretsmanager key, so no kms:Decrypt is needed.
-resource "aws_iam_role_policy" "task_execution_db_secret" {
-  name = "read-db-master-secret"
+# Both slots: a task of the previous revision may still start (scaling, a rollback) during a
+# deployment. The secrets use the aws/secretsmanager key, so no kms:Decrypt is needed.
+resource "aws_iam_role_policy" "task_execution_app_secrets" {
+  name = "read-db-app-secrets"
   role = aws_iam_role.task_execution.id
 
   policy = jsonencode({
@@ -50,7 +52,7 @@ resource "aws_iam_role_policy" "task_execution_db_secret" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["secretsmanager:GetSecretValue"]
-      Resource = [local.db_secret_arn]
+      Resource = sort([for s in aws_secretsmanager_secret.app : s.arn])
     }]
   })
 }
@@ -76,6 +78,8 @@ resource "aws_iam_role_policies_exclusive" "task" {
 }
 
 resource "aws_iam_role" "bastion" {
+  count = var.bastion_enabled ? 1 : 0
+
   name = "${local.name}-bastion"
 
   assume_role_policy = jsonencode({
@@ -91,23 +95,27 @@ resource "aws_iam_role" "bastion" {
 }
 
 resource "aws_iam_role_policy_attachment" "bastion_ssm" {
-  role       = aws_iam_role.bastion.name
+  count      = var.bastion_enabled ? 1 : 0
+  role       = aws_iam_role.bastion[0].name
   policy_arn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
 }
 
 resource "aws_iam_role_policy_attachments_exclusive" "bastion" {
-  role_name   = aws_iam_role.bastion.name
-  policy_arns = [aws_iam_role_policy_attachment.bastion_ssm.policy_arn]
+  count       = var.bastion_enabled ? 1 : 0
+  role_name   = aws_iam_role.bastion[0].name
+  policy_arns = [aws_iam_role_policy_attachment.bastion_ssm[0].policy_arn]
 }
 
 resource "aws_iam_role_policies_exclusive" "bastion" {
-  role_name    = aws_iam_role.bastion.name
+  count        = var.bastion_enabled ? 1 : 0
+  role_name    = aws_iam_role.bastion[0].name
   policy_names = []
 }
 
 resource "aws_iam_instance_profile" "bastion" {
-  name = "${local.name}-bastion"
-  role = aws_iam_role.bastion.name
+  count = var.bastion_enabled ? 1 : 0
+  name  = "${local.name}-bastion"
+  role  = aws_iam_role.bastion[0].name
 
   tags = { Name = "${local.name}-bastion" }
 }

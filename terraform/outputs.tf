@@ -1,4 +1,5 @@
-# No output carries a password: it lives only in the RDS-managed secret.
+# No output carries a password: the master's lives only in the RDS-managed secret, the app user's
+# only in its secret (written write-only, secrets.tf).
 
 output "aws_region" {
   description = "Region of the stack (used by bin/deploy)."
@@ -51,8 +52,8 @@ output "log_group_name" {
 }
 
 output "bastion_instance_id" {
-  description = "SSM bastion instance id (target of aws ssm start-session)."
-  value       = aws_instance.bastion.id
+  description = "SSM bastion instance id (target of aws ssm start-session); null unless bastion_enabled."
+  value       = one(aws_instance.bastion[*].id)
 }
 
 output "db_host" {
@@ -66,13 +67,43 @@ output "db_name" {
 }
 
 output "db_user" {
-  description = "Master user name."
+  description = "The app's database user the task definition names (app_a or app_b, alternating with each deployment)."
+  value       = local.db_app_user
+}
+
+output "db_app_slot" {
+  description = "The slot of db_user (a or b)."
+  value       = var.db_app_slot
+}
+
+output "db_master_user" {
+  description = "Master user name: used by the migration task only."
   value       = var.db_username
 }
 
 output "db_secret_arn" {
-  description = "ARN of the RDS-managed Secrets Manager secret holding the master credentials (the ARN, not the value)."
+  description = "ARN of the RDS-managed Secrets Manager secret holding the master credentials (the ARN, not the value); only the migration task reads it."
   value       = local.db_secret_arn
+}
+
+output "db_app_secret_arn" {
+  description = "ARN of the secret holding db_user's password (the ARN, not the value)."
+  value       = aws_secretsmanager_secret.app[var.db_app_slot].arn
+}
+
+output "migrate_task_definition_arn" {
+  description = "The one-off migration task bin/deploy runs before it rolls the service."
+  value       = aws_ecs_task_definition.migrate.arn
+}
+
+output "private_subnet_ids" {
+  description = "Subnets of the tasks (bin/deploy runs the migration task there)."
+  value       = [for s in aws_subnet.private : s.id]
+}
+
+output "ecs_security_group_id" {
+  description = "Security group of the app's and the migration's tasks."
+  value       = aws_security_group.main["ecs"].id
 }
 
 output "cache_hosts" {
@@ -81,11 +112,11 @@ output "cache_hosts" {
 }
 
 output "db_port_forward_command" {
-  description = "Forwards localhost:13306 to RDS through the bastion (needs the Session Manager plugin)."
-  value = join(" ", [
+  description = "Break-glass: forwards localhost:13306 to RDS through the bastion (needs the Session Manager plugin); null unless bastion_enabled."
+  value = !var.bastion_enabled ? null : join(" ", [
     "aws ssm start-session",
     "--region ${var.region}",
-    "--target ${aws_instance.bastion.id}",
+    "--target ${aws_instance.bastion[0].id}",
     "--document-name AWS-StartPortForwardingSessionToRemoteHost",
     "--parameters '{\"host\":[\"${aws_db_instance.main.address}\"],\"portNumber\":[\"${local.db_port}\"],\"localPortNumber\":[\"13306\"]}'",
   ])

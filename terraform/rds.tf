@@ -1,8 +1,12 @@
 locals {
   db_port = 3306
 
-  # RDS keeps the master password in this Secrets Manager secret ({"username","password"}).
+  # RDS keeps (and rotates) the master password in this Secrets Manager secret
+  # ({"username","password"}). Only the migration task reads it (migrate.tf).
   db_secret_arn = aws_db_instance.main.master_user_secret[0].secret_arn
+
+  # The app's own database user, one of two that alternate (secrets.tf).
+  db_app_user = "app_${var.db_app_slot}"
 }
 
 resource "aws_db_subnet_group" "main" {
@@ -13,8 +17,8 @@ resource "aws_db_subnet_group" "main" {
 }
 
 resource "aws_db_parameter_group" "main" {
-  name_prefix = "${local.name}-mysql80-"
-  family      = "mysql8.0"
+  name_prefix = "${local.name}-mysql84-"
+  family      = "mysql8.4"
 
   parameter {
     name  = "character_set_server"
@@ -47,7 +51,7 @@ resource "aws_db_parameter_group" "main" {
     value = "FILE"
   }
 
-  tags = { Name = "${local.name}-mysql80" }
+  tags = { Name = "${local.name}-mysql84" }
 
   lifecycle {
     create_before_destroy = true

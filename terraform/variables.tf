@@ -306,15 +306,49 @@ variable "db_name" {
 }
 
 variable "db_username" {
-  description = "Master user name (DB_USER). Its password is generated and kept by RDS in Secrets Manager."
+  description = "Master user name. Its password is generated, kept and rotated by RDS in Secrets Manager; only the migration task uses it (DB_MIGRATION_USER), never the app."
   type        = string
   default     = "admin"
 }
 
-variable "db_engine_version" {
-  description = "MySQL engine version; a major.minor like 8.0 takes the default minor and allows minor upgrades."
+variable "db_app_slot" {
+  description = "Which of the two alternating app users (app_a, app_b) the tasks use. bin/deploy picks the one the running tasks do not use, gives it a new password (db_app_password) and migrates before the tasks roll, so running tasks keep a working login until they are replaced."
   type        = string
-  default     = "8.0"
+  default     = "a"
+
+  validation {
+    condition     = contains(["a", "b"], var.db_app_slot)
+    error_message = "db_app_slot must be a or b."
+  }
+}
+
+variable "db_app_password" {
+  description = "Password of the app user of db_app_slot, written to its secret only when that slot's secret version is created, i.e. when db_app_slot changes (write-only: never in state, plan or output); any other apply ignores it. bin/deploy generates a new one with aws secretsmanager get-random-password and passes it as TF_VAR_db_app_password."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
+
+  validation {
+    condition     = length(var.db_app_password) >= 20
+    error_message = "db_app_password must be at least 20 characters."
+  }
+}
+
+variable "demo_data" {
+  description = "The migration loads the demo rows (DB_DEMO_DATA: row 1 and ids 2-10000 that bin/load and jmeter/ read). Set false for a database with real data."
+  type        = bool
+  default     = true
+}
+
+variable "db_engine_version" {
+  description = "MySQL engine version: 8.4 is the LTS release in RDS standard support (8.0's ended 2026-07-31). A major.minor takes the default minor and allows minor upgrades."
+  type        = string
+  default     = "8.4"
+
+  validation {
+    condition     = startswith(var.db_engine_version, "8.4")
+    error_message = "db_engine_version must be 8.4.x: the parameter group's family is mysql8.4."
+  }
 }
 
 variable "db_instance_class" {
@@ -431,6 +465,12 @@ variable "cache_engine_version" {
 }
 
 # Bastion and registry
+
+variable "bastion_enabled" {
+  description = "Break-glass access to RDS: an SSM bastion for port forwarding. Off by default: migrations run as an ECS task (bin/deploy), nothing needs a person at the database."
+  type        = bool
+  default     = false
+}
 
 variable "bastion_instance_type" {
   description = "Instance type of the SSM bastion used for port forwarding to RDS. Null: t4g.micro with ARM64, t3.micro with X86_64 (its AMI follows cpu_architecture, so must its type)."

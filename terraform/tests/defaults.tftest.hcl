@@ -5,6 +5,7 @@ mock_provider "aws" {
 }
 
 variables {
+  db_app_password   = "test-password-0123456789"
   image_tag         = "0123456789abcdef0123456789abcdef01234567"
   mock_secret_arn   = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:rds!db-0000-aaaa-AbCdEf"
   mock_db_address   = "rds-memcached-dev.abcdefghijkl.ap-northeast-1.rds.amazonaws.com"
@@ -76,8 +77,8 @@ run "stack" {
     error_message = "SIGTERM must drain for 25 s and SIGKILL come 30 s after SIGTERM (stopTimeout)."
   }
   assert {
-    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets == [{ name = "DB_PASS", valueFrom = "${var.mock_secret_arn}:password::" }]
-    error_message = "DB_PASS must come from the password key of the RDS-managed secret, and be the only secret."
+    condition     = jsondecode(aws_ecs_task_definition.app.container_definitions)[0].secrets == [{ name = "DB_PASS", valueFrom = aws_secretsmanager_secret.app["a"].arn }]
+    error_message = "DB_PASS must come from the app user's secret (slot a), and be the only secret."
   }
 
   # Load balancer and target group
@@ -155,10 +156,10 @@ run "stack" {
   assert {
     condition = alltrue([
       for r in aws_vpc_security_group_ingress_rule.main :
-      contains([aws_security_group.main["ecs"].id, aws_security_group.main["bastion"].id], r.referenced_security_group_id) && r.from_port == 3306 && r.to_port == 3306
+      r.referenced_security_group_id == aws_security_group.main["ecs"].id && r.from_port == 3306 && r.to_port == 3306
       if r.security_group_id == aws_security_group.main["rds"].id
     ])
-    error_message = "MySQL may be reached only from the app and the bastion, on 3306."
+    error_message = "MySQL may be reached only from the tasks (app and migration), on 3306; the bastion is off by default."
   }
   assert {
     condition = alltrue([
@@ -169,8 +170,8 @@ run "stack" {
     error_message = "Memcached may be reached only from the app, on 11211."
   }
   assert {
-    condition     = length([for r in aws_vpc_security_group_ingress_rule.main : r if r.security_group_id == aws_security_group.main["bastion"].id]) == 0
-    error_message = "The bastion must accept no inbound traffic."
+    condition     = !contains(keys(aws_security_group.main), "bastion")
+    error_message = "No bastion security group by default."
   }
 
   # Database
@@ -183,8 +184,8 @@ run "stack" {
     error_message = "The master password must be managed by RDS in Secrets Manager, never set in Terraform."
   }
   assert {
-    condition     = aws_db_instance.main.engine == "mysql" && startswith(aws_db_instance.main.engine_version, "8.0") && aws_db_instance.main.instance_class == "db.t3.medium"
-    error_message = "RDS must be MySQL 8.0 on db.t3.medium."
+    condition     = aws_db_instance.main.engine == "mysql" && startswith(aws_db_instance.main.engine_version, "8.4") && aws_db_instance.main.instance_class == "db.t3.medium"
+    error_message = "RDS must be MySQL 8.4 (LTS, in standard support) on db.t3.medium."
   }
   assert {
     condition     = aws_db_instance.main.deletion_protection && !aws_db_instance.main.skip_final_snapshot && aws_db_instance.main.final_snapshot_identifier != null
@@ -224,35 +225,23 @@ run "stack" {
     error_message = "Memcached must sit behind its own security group."
   }
 
-  # Bastion
+  # Bastion: break-glass only, off by default
   assert {
-    condition     = aws_instance.bastion.key_name == ""
-    error_message = "The bastion must have no key pair (Session Manager only)."
-  }
-  assert {
-    condition     = !aws_instance.bastion.associate_public_ip_address && contains([for s in aws_subnet.private : s.id], aws_instance.bastion.subnet_id)
-    error_message = "The bastion must be private."
-  }
-  assert {
-    condition     = aws_instance.bastion.metadata_options[0].http_tokens == "required" && aws_instance.bastion.root_block_device[0].encrypted
-    error_message = "The bastion must require IMDSv2 and encrypt its disk."
-  }
-  assert {
-    condition     = aws_iam_role_policy_attachment.bastion_ssm.policy_arn == "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
-    error_message = "The bastion's role must carry only the SSM core policy."
+    condition     = length(aws_instance.bastion) == 0 && length(aws_iam_role.bastion) == 0 && output.bastion_instance_id == null && output.db_port_forward_command == null
+    error_message = "No bastion by default (bastion_enabled = false): migrations run as an ECS task."
   }
 
   # IAM
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(aws_iam_role_policy.task_execution_db_secret.policy).Statement :
+      for s in concat(jsondecode(aws_iam_role_policy.task_execution_app_secrets.policy).Statement, jsondecode(aws_iam_role_policy.migrate_execution_secrets.policy).Statement) :
       [for a in flatten([s.Action]) : !strcontains(a, "*")]
     ]))
     error_message = "IAM actions must not contain wildcards."
   }
   assert {
-    condition     = jsondecode(aws_iam_role_policy.task_execution_db_secret.policy).Statement == [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = [var.mock_secret_arn] }]
-    error_message = "The execution role may read exactly the RDS-managed secret, nothing more."
+    condition     = length(jsondecode(aws_iam_role_policy.task_execution_app_secrets.policy).Statement) == 1 && jsondecode(aws_iam_role_policy.task_execution_app_secrets.policy).Statement[0].Effect == "Allow" && jsondecode(aws_iam_role_policy.task_execution_app_secrets.policy).Statement[0].Action == ["secretsmanager:GetSecretValue"] && toset(jsondecode(aws_iam_role_policy.task_execution_app_secrets.policy).Statement[0].Resource) == toset([aws_secretsmanager_secret.app["a"].arn, aws_secretsmanager_secret.app["b"].arn])
+    error_message = "The app's execution role may read exactly the two app users' secrets, nothing more (not the master secret)."
   }
   assert {
     condition     = aws_iam_role_policy_attachment.task_execution_managed.policy_arn == "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -290,10 +279,6 @@ run "stack" {
     condition     = output.alb_url == "http://rds-memcached-dev-123456789.ap-northeast-1.elb.amazonaws.com/"
     error_message = "alb_url must be the ALB's HTTP URL."
   }
-  assert {
-    condition     = strcontains(output.db_port_forward_command, "--target ${aws_instance.bastion.id}") && strcontains(output.db_port_forward_command, var.mock_db_address) && strcontains(output.db_port_forward_command, "AWS-StartPortForwardingSessionToRemoteHost")
-    error_message = "The port-forwarding command must target the bastion and the RDS endpoint."
-  }
 }
 
 run "outputs_carry_no_password" {
@@ -304,7 +289,7 @@ run "outputs_carry_no_password" {
     error_message = "No output may carry the database password."
   }
   assert {
-    condition     = alltrue([for name in ["alb_url", "ecr_repository_url", "ecs_cluster_name", "ecs_service_name", "bastion_instance_id", "db_port_forward_command"] : contains(keys(run.stack), name)])
+    condition     = alltrue([for name in ["alb_url", "ecr_repository_url", "ecs_cluster_name", "ecs_service_name", "migrate_task_definition_arn", "private_subnet_ids", "ecs_security_group_id", "db_user", "db_app_slot"] : contains(keys(run.stack), name)])
     error_message = "The documented outputs must exist."
   }
 }

@@ -6,7 +6,8 @@ mock_provider "aws" {
 }
 
 variables {
-  image_tag = "0123456789abcdef0123456789abcdef01234567"
+  db_app_password = "test-password-0123456789"
+  image_tag       = "0123456789abcdef0123456789abcdef01234567"
   expected_alarms = [
     "cache-cpu-0001", "cache-cpu-0002", "cache-evictions-0001", "cache-evictions-0002", "cache-p99",
     "db-connections", "db-cpu", "db-free-storage", "db-unreachable", "elb-5xx", "memcached-nodes-down",

@@ -7,7 +7,8 @@ mock_provider "aws" {
 }
 
 variables {
-  image_tag = "0123456789abcdef0123456789abcdef01234567"
+  db_app_password = "test-password-0123456789"
+  image_tag       = "0123456789abcdef0123456789abcdef01234567"
 }
 
 run "found_7" {
@@ -35,8 +36,8 @@ run "found_7" {
     error_message = "Regression: an inline policy on the task role. The app calls no AWS API."
   }
   assert {
-    condition     = aws_iam_role_policy_attachments_exclusive.task_execution.policy_arns == toset(["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]) && aws_iam_role_policy_attachments_exclusive.bastion.policy_arns == toset(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"])
-    error_message = "Regression: another managed policy on the execution or bastion role."
+    condition     = aws_iam_role_policy_attachments_exclusive.task_execution.policy_arns == toset(["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]) && aws_iam_role_policy_attachments_exclusive.migrate_execution.policy_arns == toset(["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"])
+    error_message = "Regression: another managed policy on an execution role."
   }
   assert {
     condition     = aws_ecs_service.app.deployment_minimum_healthy_percent == 100 && aws_ecs_service.app.deployment_maximum_percent == 200
@@ -71,6 +72,7 @@ run "tls_policy" {
 run "arm64_applies" {
   variables {
     cpu_architecture = "ARM64"
+    bastion_enabled  = true
   }
 
   assert {
@@ -78,7 +80,7 @@ run "arm64_applies" {
     error_message = "The task must run on ARM64, and bin/deploy must learn it to build for linux/arm64."
   }
   assert {
-    condition     = endswith(data.aws_ssm_parameter.al2023_ami.name, "-arm64") && aws_instance.bastion.instance_type == "t4g.micro"
+    condition     = endswith(data.aws_ssm_parameter.al2023_ami[0].name, "-arm64") && aws_instance.bastion[0].instance_type == "t4g.micro"
     error_message = "Regression (Found 5): an arm64 AMI on an x86 instance type cannot boot; the bastion's type must follow the architecture."
   }
 }

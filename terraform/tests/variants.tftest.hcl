@@ -5,7 +5,8 @@ mock_provider "aws" {
 }
 
 variables {
-  image_tag = "0123456789abcdef0123456789abcdef01234567"
+  db_app_password = "test-password-0123456789"
+  image_tag       = "0123456789abcdef0123456789abcdef01234567"
 }
 
 run "nat_gateway_per_zone" {

@@ -1,5 +1,5 @@
 // Keeps the image and the compose stack from drifting away from bin/run and server-config/:
-// the same start command, the same env names and defaults, the same ports, the same init SQL.
+// the same start command, the same env names and defaults, the same ports, the same migrations.
 // usage: node drift.js ROOT DOCKERFILE COMPOSE_FILE ENV_EXAMPLE
 "use strict";
 const fs = require("node:fs");
@@ -27,18 +27,24 @@ const keyValues = (text) => {
 const defaultsEnv = keyValues(read(path.join(root, "server-config/defaults.env")));
 const appConfig = keyValues(read(path.join(root, "src/main/resources/META-INF/microprofile-config.properties")));
 const startScript = read(path.join(root, "server-config/start-payara.sh"));
+const migrateScript = read(path.join(root, "server-config/migrate.sh"));
 const pom = read(path.join(root, "pom.xml"));
 const defaultPort = defaultsEnv.get("PORT");
-const knownNames = new Set([...defaultsEnv.keys(), ...appConfig.keys(), "DB_PASS", "CACHE_HOSTS"]);
+const knownNames = new Set([...defaultsEnv.keys(), ...appConfig.keys(), "DB_PASS", "DB_MIGRATION_PASS", "CACHE_HOSTS"]);
 const defaultOf = (name) => defaultsEnv.get(name) ?? appConfig.get(name);
-const pathOverrides = [...startScript.matchAll(/: "\$\{([A-Z_]+):=/g)].map((m) => m[1]);
+const pathOverrides = [...new Set([...startScript.matchAll(/: "\$\{([A-Z_]+):=/g), ...migrateScript.matchAll(/: "\$\{([A-Z_]+):=/g)].map((m) => m[1]))];
+const migrateCommand = "server-config/migrate.sh";
 const payaraVersion = /<payara\.version>([^<]+)</.exec(pom)?.[1];
 const javaRelease = /<maven\.compiler\.release>([^<]+)</.exec(pom)?.[1];
 const startCommand = "server-config/start-payara.sh";
 
 check(defaultPort, "server-config/defaults.env has no PORT");
 check(pathOverrides.length >= 3, "start-payara.sh no longer takes PAYARA_MICRO_JAR/APP_WAR/JDBC_DRIVER");
-for (const script of ["bin/run", "bin/test"]) {
+for (const script of ["bin/run", "bin/it-stack"]) {
+  const text = read(path.join(root, script)).split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
+  check(text.includes(`${migrateCommand} migrate`), `${script} does not migrate with ${migrateCommand} migrate`);
+}
+for (const script of ["bin/run", "bin/it-stack"]) {
   const text = read(path.join(root, script)).split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
   check(text.includes(startCommand), `${script} does not start Payara Micro with ${startCommand}`);
   check(!/\bjava\b[^\n]*-jar/.test(text), `${script} starts java itself instead of ${startCommand}`);
@@ -102,6 +108,7 @@ if (run) {
   check(env.get("PAYARA_MICRO_JAR") === "/opt/payara/payara-micro.jar", `${rel(dockerfilePath)}: PAYARA_MICRO_JAR is not the base image's /opt/payara/payara-micro.jar`);
   check(env.get("APP_WAR") && env.get("APP_WAR") === copiedTo("target/rds-memcached.war"), `${rel(dockerfilePath)}: APP_WAR is not where the WAR is copied`);
   check(env.get("JDBC_DRIVER") && env.get("JDBC_DRIVER") === copiedTo("target/lib/mysql-connector-j.jar"), `${rel(dockerfilePath)}: JDBC_DRIVER is not where the JDBC driver is copied`);
+  check(env.get("MIGRATE_DIR") && (copiedTo("target/migrate/") || "").replace(/\/$/, "") === env.get("MIGRATE_DIR"), `${rel(dockerfilePath)}: MIGRATE_DIR is not where target/migrate/ is copied`);
 
   const exposed = of(run, "EXPOSE").flatMap((i) => argsOf(i).split(/\s+/)).map((p) => p.replace(/\/tcp$/, ""));
   check(JSON.stringify(exposed) === JSON.stringify([defaultPort]), `${rel(dockerfilePath)}: EXPOSE ${exposed.join(" ")} differs from PORT=${defaultPort} in server-config/defaults.env`);
@@ -126,7 +133,8 @@ for (const [name, text] of [[rel(dockerfilePath), dockerfileText], [rel(composeP
 const composeDir = path.dirname(composePath);
 const compose = YAML.parseDocument(composeText, { merge: true }).toJS({ maxAliasCount: -1 }) || {};
 const services = compose.services || {};
-const app = Object.entries(services).find(([, s]) => s.build)?.[1];
+const app = services.app;
+const migrate = services.migrate;
 const mysqlName = Object.keys(services).find((n) => /^mysql:/.test(services[n].image || ""));
 const mysql = services[mysqlName];
 const memcacheds = Object.keys(services).filter((n) => /^memcached:/.test(services[n].image || ""));
@@ -139,10 +147,11 @@ const sourceOf = (volume) => (typeof volume === "string" ? volume.split(":")[0] 
 const targetOf = (volume) => (typeof volume === "string" ? volume.split(":")[1] : volume.target);
 
 check(app, `${rel(composePath)}: no service is built from the Dockerfile`);
-check(mysql && mysql.image === "mysql:8.0", `${rel(composePath)}: no mysql:8.0 service`);
+check(mysql && mysql.image === "mysql:8.4", `${rel(composePath)}: no mysql:8.4 service`);
 check(memcacheds.length === 2 && memcacheds.every((n) => services[n].image === "memcached:1.6"), `${rel(composePath)}: expected two memcached:1.6 services, found ${memcacheds.length}`);
 for (const [name, service] of Object.entries(services)) {
-  check(service.healthcheck && service.healthcheck.test, `${rel(composePath)}: service ${name} has no healthcheck`);
+  // a one-off (restart "no") is waited for by its exit code, not by a healthcheck
+  check(service.restart === "no" || (service.healthcheck && service.healthcheck.test), `${rel(composePath)}: service ${name} has no healthcheck`);
 }
 if (app) {
   const context = path.resolve(composeDir, app.build.context || ".");
@@ -157,26 +166,40 @@ if (app) {
   const containerPorts = (app.ports || []).map((p) => (typeof p === "string" ? p.split(":").pop() : String(p.target)));
   check(JSON.stringify(containerPorts) === JSON.stringify([defaultPort]), `${rel(composePath)}: app publishes container port(s) ${containerPorts.join(", ")}, the app listens on ${defaultPort}`);
   const dependsOn = app.depends_on || {};
-  for (const name of Object.keys(services).filter((n) => services[n] !== app)) {
+  for (const name of memcacheds) {
     check(dependsOn[name] && dependsOn[name].condition === "service_healthy", `${rel(composePath)}: app does not wait for ${name} to be healthy`);
   }
+  check(dependsOn.migrate && dependsOn.migrate.condition === "service_completed_successfully", `${rel(composePath)}: app does not wait for the migrate service to complete successfully`);
   const test = app.healthcheck?.test || [];
   const composeProbe = (test[0] === "CMD-SHELL" ? test[1] : "").replace(/\$\$/g, "$");
   check(composeProbe === imageProbe, `${rel(composePath)}: app healthcheck differs from the image's HEALTHCHECK:\n    compose: ${composeProbe}\n    image:   ${imageProbe}`);
   const cacheHosts = [env.CACHE_HOST1, env.CACHE_HOST2].map(String);
   check(JSON.stringify(cacheHosts) === JSON.stringify(memcacheds.map((n) => `${n}:11211`)), `${rel(composePath)}: CACHE_HOST1/2 (${cacheHosts.join(", ")}) do not name the memcached services`);
   check(env.DB_HOST === mysqlName && String(env.DB_PORT) === "3306", `${rel(composePath)}: DB_HOST/DB_PORT do not point at the ${mysqlName} service`);
+}
+// the migrate service: the app's image, migrate.sh, the app's database and user, MySQL's root
+check(migrate, `${rel(composePath)}: no migrate service`);
+if (migrate && app) {
+  const env = envOf(app);
+  const menv = envOf(migrate);
+  check(migrate.image === app.image, `${rel(composePath)}: migrate does not run the app's image (${migrate.image} vs ${app.image})`);
+  check(JSON.stringify(migrate.entrypoint) === JSON.stringify(["/opt/payara/server-config/migrate.sh"]) && JSON.stringify(migrate.command) === JSON.stringify(["migrate"]), `${rel(composePath)}: migrate does not run /opt/payara/server-config/migrate.sh migrate`);
+  for (const name of ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASS"]) {
+    check(String(menv[name]) === String(env[name]), `${rel(composePath)}: migrate's ${name} (${menv[name]}) differs from the app's (${env[name]})`);
+  }
+  for (const name of Object.keys(menv)) {
+    check(knownNames.has(name), `${rel(composePath)}: migrate sets ${name}, which neither server-config/defaults.env nor microprofile-config.properties knows`);
+  }
+  check(migrate.depends_on?.[mysqlName]?.condition === "service_healthy", `${rel(composePath)}: migrate does not wait for ${mysqlName} to be healthy`);
   if (mysql) {
-    const menv = envOf(mysql);
-    check(menv.MYSQL_DATABASE === env.DB_NAME && menv.MYSQL_USER === env.DB_USER && menv.MYSQL_PASSWORD === env.DB_PASS, `${rel(composePath)}: MYSQL_DATABASE/USER/PASSWORD differ from the app's DB_NAME/DB_USER/DB_PASS`);
+    check(menv.DB_MIGRATION_USER === "root" && envOf(mysql).MYSQL_ROOT_PASSWORD === menv.DB_MIGRATION_PASS && envOf(mysql).MYSQL_DATABASE === env.DB_NAME, `${rel(composePath)}: migrate must connect as MySQL's root (MYSQL_ROOT_PASSWORD = DB_MIGRATION_PASS) to the app's database`);
   }
 }
 if (mysql) {
   const volumes = mysql.volumes || [];
   const mounted = (target) => volumes.find((v) => (targetOf(v) || "").startsWith(target));
-  const init = mounted("/docker-entrypoint-initdb.d/");
-  const services = read(path.join(root, "bin/services"));
-  check(init && path.resolve(composeDir, sourceOf(init)) === path.join(root, "docker/mysql/init.sql") && services.includes("docker/mysql/init.sql"), `${rel(composePath)}: mysql does not load docker/mysql/init.sql, the file bin/services loads`);
+  // the schema comes from the migrations only (src/main/resources/db/migration)
+  check(!mounted("/docker-entrypoint-initdb.d/"), `${rel(composePath)}: mysql loads init SQL; the schema comes from the migrations (the migrate service)`);
   const cnf = mounted("/etc/mysql/conf.d/");
   check(cnf && fs.existsSync(path.resolve(composeDir, sourceOf(cnf))), `${rel(composePath)}: mysql does not mount a my.cnf into /etc/mysql/conf.d/`);
   if (cnf && fs.existsSync(path.resolve(composeDir, sourceOf(cnf)))) {
@@ -191,7 +214,7 @@ if (mysql) {
 
 // --- .env.example lists every variable compose reads, with the app's defaults -------------------
 const referenced = new Set([...withoutComments(composeText).matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]));
-for (const [name, value] of Object.entries(envOf(app))) if (value === null) referenced.add(name);
+for (const service of [app, migrate]) for (const [name, value] of Object.entries(envOf(service))) if (value === null) referenced.add(name);
 const example = new Map();
 for (const line of read(envExamplePath).split("\n")) {
   const m = /^#?\s*([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
@@ -200,7 +223,7 @@ for (const line of read(envExamplePath).split("\n")) {
 for (const name of referenced) check(example.has(name), `${rel(envExamplePath)}: ${name} is used by ${rel(composePath)} but not listed`);
 for (const [name, value] of example) {
   check(referenced.has(name), `${rel(envExamplePath)}: ${name} is listed but ${rel(composePath)} does not use it`);
-  if (name !== "DB_PASS" && defaultOf(name) !== undefined) {
+  if (!["DB_PASS", "DB_MIGRATION_PASS"].includes(name) && defaultOf(name) !== undefined) {
     check(value === defaultOf(name), `${rel(envExamplePath)}: ${name}=${value}, the app's default is ${defaultOf(name)}`);
   }
 }

@@ -38,7 +38,7 @@ const startCommand = "server-config/start-payara.sh";
 
 check(defaultPort, "server-config/defaults.env has no PORT");
 check(pathOverrides.length >= 3, "start-payara.sh no longer takes PAYARA_MICRO_JAR/APP_WAR/JDBC_DRIVER");
-for (const script of ["bin/run", "bin/test"]) {
+for (const script of ["bin/run", "bin/it-stack"]) {
   const text = read(path.join(root, script)).split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
   check(text.includes(startCommand), `${script} does not start Payara Micro with ${startCommand}`);
   check(!/\bjava\b[^\n]*-jar/.test(text), `${script} starts java itself instead of ${startCommand}`);

@@ -1,6 +1,16 @@
 # shellcheck shell=bash
-# What several bin/ scripts need, written once. Sourced from the project root after `cd "$root"`;
-# the caller defines say() (its own progress prefix).
+# What several bin/ scripts need, written once: sourced as . "$(dirname "$0")/lib/common.sh", it
+# sets $root (the project root); the functions run from there (cd "$root") and use the caller's
+# say() (its own progress prefix).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+# start_fresh_services: bin/services' MariaDB (general log on, to count slow queries) and memcached
+# nodes of $STATE_DIR, started from nothing
+start_fresh_services() {
+  bin/services stop >/dev/null 2>&1 || true
+  rm -rf "$STATE_DIR"
+  MARIADB_EXTRA_ARGS="--general-log=1 --log-output=TABLE" bin/services start >/dev/null
+}
 
 # stale FILE PATH...: FILE is missing or older than anything under the PATHs
 stale() {

@@ -64,8 +64,8 @@ take_load_lock() {
   exec 9>>"$lock"
   if ! flock -n 9; then
     say "waiting for $lock: another load run holds it"
-    # a line every 30 s while flock waits
-    (while sleep 30 && kill -0 $$ 2>/dev/null; do say "still waiting for $lock: another load run holds it"; done) &
+    # a line every 30 s while flock waits (without the lock's descriptor, which would hold the lock)
+    (while sleep 30 && kill -0 $$ 2>/dev/null; do say "still waiting for $lock: another load run holds it"; done) 9>&- &
     notice=$!
     flock -w "$1" 9 || { kill "$notice" 2>/dev/null; echo "$(basename "$0"): gave up waiting for $lock after $1 s" >&2; exit 1; }
     kill "$notice" 2>/dev/null || true

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
 import net.spy.memcached.MemcachedClientIF;
+import org.jboss.shrinkwrap.api.ArchivePath;
 import org.jboss.shrinkwrap.api.Filter;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -48,12 +49,12 @@ final class CachingDeployment {
         .merge(machinery, "/WEB-INF/classes")
         .addClasses(test, Quotes.class, Quotes.Quote.class, Quotes.Hold.class, Herd.class)
         .addClasses(Stack.class, Stack.Required.class)
-        .addAsLibrary(jarOf(MemcachedClientIF.class))
+        .addAsLibrary(loadedFrom(MemcachedClientIF.class).toFile())
         .addAsResource(new StringAsset(config(classes, settings)), CONFIG);
   }
 
   /** What rdsmemcached.caching needs, and nothing of the customers or the HTTP layer. */
-  private static Filter<org.jboss.shrinkwrap.api.ArchivePath> machineryOnly() {
+  private static Filter<ArchivePath> machineryOnly() {
     String shuttingDown = "/" + ShuttingDown.class.getName().replace('.', '/') + ".class";
     return path -> {
       String name = path.get();
@@ -81,13 +82,15 @@ final class CachingDeployment {
     }
   }
 
+  /** target/classes, where the application's classes are compiled to. */
   private static Path mainClasses() {
-    return jarOf(CacheAside.class).toPath();
+    return loadedFrom(CacheAside.class);
   }
 
-  private static java.io.File jarOf(Class<?> type) {
+  /** The directory or jar a class was loaded from. */
+  private static Path loadedFrom(Class<?> type) {
     try {
-      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toFile();
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -86,14 +86,23 @@ public class Herd {
       List<Thread> callers, List<CompletableFuture<Answer>> answers, int expected)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-    while (callers.stream().filter(Herd::waitsForALoad).count() < expected) {
-      if (answers.stream().anyMatch(CompletableFuture::isDone)) {
-        throw new AssertionError(
-            "a caller returned while the load was held: it did not wait for it");
+    long waiting;
+    while ((waiting = callers.stream().filter(Herd::waitsForALoad).count()) < expected) {
+      for (var answer : answers) {
+        if (answer.isDone()) {
+          throw new AssertionError(
+              "a caller returned while the load was held, without waiting for it: "
+                  + answer.handle((got, failed) -> failed == null ? got : failed).join());
+        }
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "after " + WAIT_SECONDS + " s fewer than " + expected + " callers wait for the load");
+            waiting
+                + " of the other "
+                + expected
+                + " callers wait for the load after "
+                + WAIT_SECONDS
+                + " s");
       }
       Thread.sleep(1);
     }

@@ -24,6 +24,11 @@ public class Quotes {
   /** A held load of one id: {@code started} once it runs, it returns once {@code release} opens. */
   public record Hold(long id, CountDownLatch started, CountDownLatch release) {}
 
+  /**
+   * Longer than a test waits for the callers of a held load, so that its message is the one seen.
+   */
+  static final long HOLD_SECONDS = 2 * Herd.WAIT_SECONDS;
+
   private final Map<Long, String> rows = new ConcurrentHashMap<>();
   private final Map<Long, AtomicInteger> loads = new ConcurrentHashMap<>();
   private volatile Hold hold;
@@ -34,7 +39,7 @@ public class Quotes {
     Hold held = hold;
     if (held != null && held.id() == id) {
       held.started().countDown();
-      if (!held.release().await(30, TimeUnit.SECONDS)) {
+      if (!held.release().await(HOLD_SECONDS, TimeUnit.SECONDS)) {
         throw new IllegalStateException("held load of " + id + " never released");
       }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.inject.Inject;
 import jakarta.transaction.UserTransaction;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -16,7 +15,6 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import rdsmemcached.caching.Herd.Answer;
 import rdsmemcached.caching.Quotes.Quote;
 import rdsmemcached.caching.boundary.CacheOutcome;
 import rdsmemcached.caching.boundary.CacheStatus;
@@ -142,19 +140,10 @@ class CacheAsideIT {
 
   @Test
   void concurrentMissesInOneJvmShareOneLoad() throws Exception {
-    int callers = 8;
     long id = IDS.incrementAndGet();
-    quotes.insert(id, "shared");
-    double waits = counter("cache.coalesced.waits");
 
-    List<Answer> answers = herd.find(id, callers);
+    herd.assertOneLoadServes(id, 8, CacheOutcome.MISS);
 
-    assertEquals(1, quotes.loads(id), "loads for " + callers + " concurrent callers");
-    assertEquals(callers - 1, counter("cache.coalesced.waits") - waits, "coalesced waits");
-    for (Answer answer : answers) {
-      assertEquals(Optional.of(new Quote(id, "shared")), answer.quote());
-      assertEquals(CacheOutcome.MISS, answer.outcome(), "the load's outcome, shared with it");
-    }
     assertServed(id, "shared", CacheOutcome.HIT);
     assertEquals(1, quotes.loads(id));
   }

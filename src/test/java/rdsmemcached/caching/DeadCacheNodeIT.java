@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +18,6 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import rdsmemcached.caching.Herd.Answer;
 import rdsmemcached.caching.Quotes.Quote;
 import rdsmemcached.caching.boundary.CacheOutcome;
 import rdsmemcached.caching.boundary.CacheStatus;
@@ -94,19 +92,7 @@ class DeadCacheNodeIT {
 
   @Test
   void concurrentCallersStillShareOneLoad() throws Exception {
-    int callers = 8;
-    long id = IDS.incrementAndGet();
-    quotes.insert(id, "shared");
-    double waits = counter("cache.coalesced.waits");
-
-    List<Answer> answers = herd.find(id, callers);
-
-    assertEquals(1, quotes.loads(id), "loads for " + callers + " concurrent callers");
-    assertEquals(callers - 1, counter("cache.coalesced.waits") - waits, "coalesced waits");
-    for (Answer answer : answers) {
-      assertEquals(Optional.of(new Quote(id, "shared")), answer.quote());
-      assertEquals(CacheOutcome.BYPASS, answer.outcome());
-    }
+    herd.assertOneLoadServes(IDS.incrementAndGet(), 8, CacheOutcome.BYPASS);
   }
 
   private double counter(String name) {

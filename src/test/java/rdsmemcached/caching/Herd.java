@@ -1,5 +1,7 @@
 package rdsmemcached.caching;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.Dependent;
@@ -12,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import rdsmemcached.caching.Quotes.Quote;
 import rdsmemcached.caching.boundary.CacheOutcome;
 import rdsmemcached.caching.boundary.CacheStatus;
@@ -31,14 +35,34 @@ public class Herd {
   @Inject Quotes quotes;
   @Inject CacheStatus status;
   @Inject Instance<RequestContextController> requestContexts;
+  @Inject MetricRegistry metrics;
   @Resource ManagedThreadFactory threads;
+
+  /**
+   * {@code callers} concurrent calls of a row not cached yet share one load: the others wait for it
+   * (coalesced waits) and get its row and its outcome.
+   */
+  public void assertOneLoadServes(long id, int callers, CacheOutcome outcome) throws Exception {
+    quotes.insert(id, "shared");
+    var waits = metrics.counter("cache.coalesced.waits", new Tag("cache", "quote"));
+    long waitedBefore = waits.getCount();
+
+    List<Answer> answers = find(id, callers);
+
+    assertEquals(1, quotes.loads(id), "loads for " + callers + " concurrent callers");
+    assertEquals(callers - 1, waits.getCount() - waitedBefore, "coalesced waits");
+    for (Answer answer : answers) {
+      assertEquals(Optional.of(new Quote(id, "shared")), answer.quote());
+      assertEquals(outcome, answer.outcome(), "the load's outcome, shared with its waiters");
+    }
+  }
 
   /**
    * {@code callers} calls of {@code find(id)} at once. The first to load is held until the other
    * callers have all found a load of the id running and wait for it, so none of them can miss it by
    * arriving late.
    */
-  public List<Answer> find(long id, int callers) throws Exception {
+  private List<Answer> find(long id, int callers) throws Exception {
     Quotes.Hold hold = quotes.holdLoadsOf(id);
     List<Thread> started = new ArrayList<>();
     List<CompletableFuture<Answer>> answers = new ArrayList<>();

@@ -10,6 +10,7 @@ set -eu
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 target="$here/../target"
 
+# shellcheck source=server-config/load-defaults.sh
 . "$here/load-defaults.sh"
 : "${DB_MIGRATION_PASS:?DB_MIGRATION_PASS is not set (the password of DB_MIGRATION_USER, e.g. RDS master)}"
 : "${MIGRATE_DIR:=$target/migrate}"

@@ -7,6 +7,7 @@ set -eu
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 target="$here/../target"
 
+# shellcheck source=server-config/load-defaults.sh
 . "$here/load-defaults.sh"
 : "${DB_PASS:?DB_PASS is not set (bin/run generates one for its local database)}"
 case "$DB_PASS" in *[[:space:]]*)

@@ -30,7 +30,15 @@ const startScript = read(path.join(root, "server-config/start-payara.sh"));
 const migrateScript = read(path.join(root, "server-config/migrate.sh"));
 const pom = read(path.join(root, "pom.xml"));
 const defaultPort = defaultsEnv.get("PORT");
-const knownNames = new Set([...defaultsEnv.keys(), ...appConfig.keys(), "DB_PASS", "DB_MIGRATION_PASS", "CACHE_HOSTS"]);
+// every setting: those with a default, those the code reads without one (an Optional such as
+// CACHE_HOSTS), and DB_PASS (the pool's, never defaulted)
+const javaFiles = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? javaFiles(path.join(dir, e.name)) : e.name.endsWith(".java") ? [path.join(dir, e.name)] : []));
+const readInCode = javaFiles(path.join(root, "src/main/java")).flatMap((f) => [...read(f).matchAll(/@ConfigProperty\(\s*name\s*=\s*"([A-Z0-9_]+)"/g)].map((m) => m[1]));
+// the migration's own settings (server-config/migrate.sh reads them; rdsmemcached.migration):
+// passed to the migrate service, not to the app
+const migrationOnly = new Set([...read(path.join(root, "src/main/java/rdsmemcached/migration/Migrations.java")).matchAll(/setting\("([A-Z0-9_]+)"\)/g)].map((m) => m[1]).filter((n) => /^DB_(MIGRATION_|APP_USER_HOST|DEMO_DATA)/.test(n)));
+const knownNames = new Set([...defaultsEnv.keys(), ...appConfig.keys(), ...readInCode, "DB_PASS", "DB_MIGRATION_PASS"]);
 const defaultOf = (name) => defaultsEnv.get(name) ?? appConfig.get(name);
 const pathOverrides = [...new Set([...startScript.matchAll(/: "\$\{([A-Z_]+):=/g), ...migrateScript.matchAll(/: "\$\{([A-Z_]+):=/g)].map((m) => m[1]))];
 const migrateCommand = "server-config/migrate.sh";
@@ -161,6 +169,11 @@ if (app) {
   for (const name of Object.keys(env)) {
     check(knownNames.has(name), `${rel(composePath)}: app sets ${name}, which neither server-config/defaults.env nor microprofile-config.properties knows`);
   }
+  // every setting reaches the container: set for this stack, or passed on from docker/.env (then
+  // .env.example lists it, below); one left out would be silently ignored
+  for (const name of [...knownNames].filter((n) => !migrationOnly.has(n))) {
+    check(name in env, `${rel(composePath)}: the app reads ${name}, but the app service's environment does not pass it (add "${name}:" to pass it on from docker/.env)`);
+  }
   check(!("PORT" in env) || String(env.PORT) === defaultPort, `${rel(composePath)}: app sets PORT=${env.PORT}, the image exposes ${defaultPort}`);
   check("DB_PASS" in env, `${rel(composePath)}: app does not get DB_PASS (start-payara.sh requires it)`);
   const containerPorts = (app.ports || []).map((p) => (typeof p === "string" ? p.split(":").pop() : String(p.target)));
@@ -182,7 +195,10 @@ check(migrate, `${rel(composePath)}: no migrate service`);
 if (migrate && app) {
   const env = envOf(app);
   const menv = envOf(migrate);
-  check(migrate.image === app.image, `${rel(composePath)}: migrate does not run the app's image (${migrate.image} vs ${app.image})`);
+  check(JSON.stringify(migrate.build) === JSON.stringify(app.build) && migrate.image === app.image, `${rel(composePath)}: migrate is not built and tagged like the app (the same image, another command)`);
+  for (const name of migrationOnly) {
+    check(name in menv, `${rel(composePath)}: the migration reads ${name}, but the migrate service's environment does not pass it`);
+  }
   check(JSON.stringify(migrate.entrypoint) === JSON.stringify(["/opt/payara/server-config/migrate.sh"]) && JSON.stringify(migrate.command) === JSON.stringify(["migrate"]), `${rel(composePath)}: migrate does not run /opt/payara/server-config/migrate.sh migrate`);
   for (const name of ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASS"]) {
     check(String(menv[name]) === String(env[name]), `${rel(composePath)}: migrate's ${name} (${menv[name]}) differs from the app's (${env[name]})`);

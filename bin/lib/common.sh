@@ -5,11 +5,18 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # start_fresh_services: bin/services' MariaDB (general log on, to count slow queries) and memcached
-# nodes of $STATE_DIR, started from nothing
+# nodes of $STATE_DIR, started from nothing, the database migrated (schema, demo rows, the app's
+# user DB_USER with the password in $STATE_DIR/db-pass)
 start_fresh_services() {
   bin/services stop >/dev/null 2>&1 || true
   rm -rf "$STATE_DIR"
   MARIADB_EXTRA_ARGS="--general-log=1 --log-output=TABLE" bin/services start >/dev/null
+  build_service_if_stale
+  DB_HOST=127.0.0.1 DB_PASS=$(cat "$STATE_DIR/db-pass") DB_MIGRATION_PASS=$(cat "$STATE_DIR/db-admin-pass") \
+    server-config/migrate.sh migrate >"$STATE_DIR/migrate.log" 2>&1 || {
+    cat "$STATE_DIR/migrate.log" >&2
+    return 1
+  }
 }
 
 # stale FILE PATH...: FILE is missing or older than anything under the PATHs
@@ -19,10 +26,10 @@ stale() {
   [ ! -e "$file" ] || [ -n "$(find "$@" -newer "$file" -print -quit)" ]
 }
 
-# Builds target/rds-memcached.war when it is missing or older than its sources (the formatting
-# gate is bin/test's job).
+# Builds target/rds-memcached.war (and target/migrate/) when it is missing or older than its
+# sources (the formatting gate is bin/test's job).
 build_service_if_stale() {
-  if stale target/rds-memcached.war src pom.xml; then
+  if stale target/rds-memcached.war src pom.xml || [ ! -d target/migrate/lib ]; then
     say "building the service (./mvnw package -DskipTests)"
     ./mvnw -q -B -ntp package -DskipTests -Dspotless.check.skip=true
   fi

@@ -96,6 +96,33 @@ class CacheAsideInterceptorTest {
     return row;
   }
 
+  /** Reads the row, then a write commits and invalidates before the load stores what it read. */
+  CacheFakes.Body readThenWrite(Runnable alsoMeanwhile) {
+    return () -> {
+      Object read = database();
+      entries.invalidate(KEY);
+      alsoMeanwhile.run();
+      return read;
+    };
+  }
+
+  /** A load that starts, then waits for the test to let it finish. */
+  final class SlowLoad implements CacheFakes.Body {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public Object run() throws Exception {
+      started.countDown();
+      await(release);
+      return database();
+    }
+  }
+
+  static void await(CountDownLatch latch) throws InterruptedException {
+    assertTrue(latch.await(5, TimeUnit.SECONDS), "timed out waiting");
+  }
+
   Object find(CacheAsideInterceptor interceptor, CacheFakes.Body body) throws Exception {
     return interceptor.cacheAside(new Call(Things.FIND, body, 1L));
   }
@@ -170,24 +197,14 @@ class CacheAsideInterceptorTest {
 
   @Test
   void concurrentMissesInThisJvmShareOneLoad() throws Exception {
-    var loading = new CountDownLatch(1);
-    var release = new CountDownLatch(1);
-    Future<Object> first =
-        threads.submit(
-            () ->
-                find(
-                    interceptor(),
-                    () -> {
-                      loading.countDown();
-                      release.await();
-                      return database();
-                    }));
-    loading.await();
+    var load = new SlowLoad();
+    Future<Object> first = threads.submit(() -> find(interceptor(), load));
+    await(load.started);
     var secondRead = new CountDownLatch(1);
     memcached.countDown(GETS, secondRead);
     Future<Object> second = threads.submit(() -> find());
-    secondRead.await(); // it saw the first one's lease
-    release.countDown();
+    await(secondRead); // it saw the first one's lease
+    load.release.countDown();
     assertEquals("fresh", first.get(5, TimeUnit.SECONDS));
     assertEquals("fresh", second.get(5, TimeUnit.SECONDS));
     assertEquals(1, queries.get());
@@ -196,15 +213,7 @@ class CacheAsideInterceptorTest {
   @Test
   void aFillAfterAWriteDuringTheLoadIsNotStored() throws Exception {
     row = "old";
-    Object answer =
-        find(
-            cut,
-            () -> {
-              Object read = database();
-              entries.invalidate(KEY); // the write commits after the load read the row
-              return read;
-            });
-    assertEquals("old", answer, "this request read before the write");
+    assertEquals("old", find(cut, readThenWrite(() -> {})), "this request read before the write");
     assertNull(memcached.value(KEY), "the old row is not cached over the write");
     assertEquals(1, metrics.count("staleSetsPrevented"));
   }
@@ -212,16 +221,8 @@ class CacheAsideInterceptorTest {
   @Test
   void aFillDoesNotOverwriteWhatAnotherInstanceStoredAfterTheWrite() throws Exception {
     row = "old";
-    Object answer =
-        find(
-            cut,
-            () -> {
-              Object read = database();
-              entries.invalidate(KEY);
-              memcached.put(KEY, cached("new"), 0); // another instance loaded the new row
-              return read;
-            });
-    assertEquals("old", answer);
+    // another instance loads the new row
+    assertEquals("old", find(cut, readThenWrite(() -> memcached.put(KEY, cached("new"), 0))));
     assertEquals("\"new\"", storedJson());
     assertEquals(1, metrics.count("staleSetsPrevented"));
   }
@@ -269,15 +270,7 @@ class CacheAsideInterceptorTest {
   void aRefreshAfterAWriteDuringItsLoadIsNotStored() throws Exception {
     row = "old";
     memcached.put(KEY, expiring("older"), TTL);
-    Object answer =
-        find(
-            cut,
-            () -> {
-              Object read = database();
-              entries.invalidate(KEY);
-              return read;
-            });
-    assertEquals("old", answer);
+    assertEquals("old", find(cut, readThenWrite(() -> {})));
     assertNull(memcached.value(KEY));
     assertEquals(1, metrics.count("staleSetsPrevented"));
   }
@@ -322,29 +315,19 @@ class CacheAsideInterceptorTest {
   void aBypassedRequestWaitingOnABypassedLoadIsRescuedOnceItsNodeAnswersAgain() throws Exception {
     memcached.put(KEY, cached("cached"), 0);
     memcached.failNext(GETS, Failure.FAILED).failNext(GETS, Failure.FAILED);
-    var loading = new CountDownLatch(1);
-    var release = new CountDownLatch(1);
+    var load = new SlowLoad();
     var first = interceptor();
-    Future<Object> slow =
-        threads.submit(
-            () ->
-                find(
-                    first,
-                    () -> {
-                      loading.countDown();
-                      release.await();
-                      return database();
-                    }));
-    loading.await();
+    Future<Object> slow = threads.submit(() -> find(first, load));
+    await(load.started);
     Future<Object> waiting = threads.submit(() -> find());
-    rescueAsked.await(); // it waits on the bypassed load, its node not heard from since
+    await(rescueAsked); // it waits on the bypassed load, its node not heard from since
     entries.read(KEY); // the node answers someone
     try {
       assertEquals("cached", waiting.get(5, TimeUnit.SECONDS));
       assertEquals(CacheOutcome.HIT, outcome(cut));
       assertFalse(slow.isDone(), "served without waiting for the slow load");
     } finally {
-      release.countDown();
+      load.release.countDown();
     }
     assertEquals("fresh", slow.get(5, TimeUnit.SECONDS));
     assertEquals(CacheOutcome.BYPASS, outcome(first));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -69,8 +70,13 @@ class CacheInvalidateInterceptorTest {
     return cut.invalidate(new Call(Things.UPDATE, write, 1L));
   }
 
-  void ends(int status) {
-    registered.forEach(synchronization -> synchronization.afterCompletion(status));
+  /** A write in a transaction that then ends with {@code status}. */
+  void updateInATransactionThat(int status) throws Exception {
+    transactionStatus = Status.STATUS_ACTIVE;
+    update(() -> null);
+    assertNotNull(memcached.value(KEY), "a reader may not reload the old row before the commit");
+    assertEquals(1, registered.size());
+    registered.get(0).afterCompletion(status);
   }
 
   @Test
@@ -82,20 +88,14 @@ class CacheInvalidateInterceptorTest {
 
   @Test
   void inATransactionTheEntryStaysUntilTheCommit() throws Exception {
-    transactionStatus = Status.STATUS_ACTIVE;
-    update(() -> null);
-    assertNotNull(memcached.value(KEY), "a reader may not reload the old row before the commit");
-    assertEquals(1, registered.size());
-    ends(Status.STATUS_COMMITTED);
+    updateInATransactionThat(Status.STATUS_COMMITTED);
     assertNull(memcached.value(KEY));
     assertEquals(1, metrics.count("invalidations"));
   }
 
   @Test
   void aRolledBackWriteLeavesTheEntry() throws Exception {
-    transactionStatus = Status.STATUS_ACTIVE;
-    update(() -> null);
-    ends(Status.STATUS_ROLLEDBACK);
+    updateInATransactionThat(Status.STATUS_ROLLEDBACK);
     assertNotNull(memcached.value(KEY));
     assertEquals(0, metrics.count("invalidations"));
   }
@@ -127,10 +127,10 @@ class CacheInvalidateInterceptorTest {
                       5_000,
                       () -> {
                         loading.countDown();
-                        release.await();
+                        assertTrue(release.await(5, TimeUnit.SECONDS));
                         return new CacheAsideInterceptor.Loaded("old", true, null);
                       }));
-      loading.await();
+      assertTrue(loading.await(5, TimeUnit.SECONDS));
       update(() -> null);
       var after =
           flights.run(KEY, 5_000, () -> new CacheAsideInterceptor.Loaded("new", true, null));

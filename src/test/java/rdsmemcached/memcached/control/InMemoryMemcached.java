@@ -267,34 +267,31 @@ public final class InMemoryMemcached {
     return item;
   }
 
-  private NodeLocator locator() {
-    return (NodeLocator)
+  /** An implementation of {@code type} that answers {@code method} only. */
+  static <T> T only(Class<T> type, String method, Function<Object[], Object> answer) {
+    return type.cast(
         Proxy.newProxyInstance(
-            NodeLocator.class.getClassLoader(),
-            new Class<?>[] {NodeLocator.class},
-            (proxy, method, arguments) -> {
-              if (!method.getName().equals("getPrimary")) {
-                throw new UnsupportedOperationException(method.toString());
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, called, arguments) -> {
+              if (!called.getName().equals(method)) {
+                throw new UnsupportedOperationException(called.toString());
               }
-              SocketAddress node;
-              synchronized (this) {
-                node = routing.apply((String) arguments[0]);
-              }
-              return node(node);
-            });
+              return answer.apply(arguments);
+            }));
   }
 
-  private static MemcachedNode node(SocketAddress address) {
-    return (MemcachedNode)
-        Proxy.newProxyInstance(
-            MemcachedNode.class.getClassLoader(),
-            new Class<?>[] {MemcachedNode.class},
-            (proxy, method, arguments) -> {
-              if (!method.getName().equals("getSocketAddress")) {
-                throw new UnsupportedOperationException(method.toString());
-              }
-              return address;
-            });
+  private NodeLocator locator() {
+    return only(
+        NodeLocator.class,
+        "getPrimary",
+        arguments -> {
+          SocketAddress node;
+          synchronized (this) {
+            node = routing.apply((String) arguments[0]);
+          }
+          return only(MemcachedNode.class, "getSocketAddress", none -> node);
+        });
   }
 
   /**
@@ -316,22 +313,7 @@ public final class InMemoryMemcached {
     private final List<Boolean> cancelled = new ArrayList<>();
 
     final ManagedScheduledExecutorService scheduler =
-        (ManagedScheduledExecutorService)
-            Proxy.newProxyInstance(
-                ManagedScheduledExecutorService.class.getClassLoader(),
-                new Class<?>[] {ManagedScheduledExecutorService.class},
-                (proxy, method, arguments) -> {
-                  if (!method.getName().equals("scheduleWithFixedDelay")) {
-                    throw new UnsupportedOperationException(method.toString());
-                  }
-                  int index;
-                  synchronized (this) {
-                    index = scheduled.size();
-                    scheduled.add((Runnable) arguments[0]);
-                    cancelled.add(false);
-                  }
-                  return future(index);
-                });
+        only(ManagedScheduledExecutorService.class, "scheduleWithFixedDelay", this::schedule);
 
     /** Probes scheduled so far (cancelled ones included). */
     public synchronized int scheduled() {
@@ -356,20 +338,19 @@ public final class InMemoryMemcached {
       due.forEach(Runnable::run);
     }
 
-    private ScheduledFuture<?> future(int index) {
-      return (ScheduledFuture<?>)
-          Proxy.newProxyInstance(
-              ScheduledFuture.class.getClassLoader(),
-              new Class<?>[] {ScheduledFuture.class},
-              (proxy, method, arguments) -> {
-                if (!method.getName().equals("cancel")) {
-                  throw new UnsupportedOperationException(method.toString());
-                }
-                synchronized (this) {
-                  cancelled.set(index, true);
-                }
-                return true;
-              });
+    private synchronized ScheduledFuture<?> schedule(Object[] arguments) {
+      int index = scheduled.size();
+      scheduled.add((Runnable) arguments[0]);
+      cancelled.add(false);
+      return only(
+          ScheduledFuture.class,
+          "cancel",
+          none -> {
+            synchronized (this) {
+              cancelled.set(index, true);
+            }
+            return true;
+          });
     }
   }
 

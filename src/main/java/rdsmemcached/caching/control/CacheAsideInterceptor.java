@@ -275,10 +275,12 @@ public class CacheAsideInterceptor {
     long took = System.nanoTime() - started;
     counters.misses().inc();
     counters.loaded(took);
+    int logical = logicalTtl(method, result);
     Fill fill;
     try {
       fill =
-          entries.fillLease(key, token, stored(method, result, took), physicalTtl(method, result));
+          entries.fillLease(
+              key, token, stored(method, result, took, logical), physicalTtl(logical));
     } catch (CacheUnavailableException down) {
       return new Loaded(result, true, CacheOutcome.MISS);
     }
@@ -301,7 +303,8 @@ public class CacheAsideInterceptor {
     long took = System.nanoTime() - started;
     counters.loaded(took);
     try {
-      if (entries.swap(key, cas, stored(method, result, took), physicalTtl(method, result))
+      int logical = logicalTtl(method, result);
+      if (entries.swap(key, cas, stored(method, result, took, logical), physicalTtl(logical))
           == Fill.SUPERSEDED) {
         counters.staleSetsPrevented().inc();
       }
@@ -339,8 +342,8 @@ public class CacheAsideInterceptor {
     return loaded.result();
   }
 
-  private String stored(CachedMethod method, Object result, long loadNanos) {
-    long fresh = TimeUnit.SECONDS.toMillis(logicalTtl(method, result));
+  private String stored(CachedMethod method, Object result, long loadNanos, int logicalTtl) {
+    long fresh = TimeUnit.SECONDS.toMillis(logicalTtl);
     return StoredEntry.value(
         System.currentTimeMillis() + fresh,
         TimeUnit.NANOSECONDS.toMillis(loadNanos),
@@ -355,10 +358,12 @@ public class CacheAsideInterceptor {
     return jitter <= 0 ? ttlSeconds : ttlSeconds + ThreadLocalRandom.current().nextInt(jitter + 1);
   }
 
-  /** memcached keeps an entry past its logical expiry so one reader can refresh it meanwhile. */
-  private int physicalTtl(CachedMethod method, Object result) {
-    int logical = method.isNegative(result) ? negativeTtlSeconds : ttlSeconds;
-    return logical + Math.max(entries.leaseSeconds(), logical / 10);
+  /**
+   * memcached keeps an entry past its logical expiry, jitter included, so one reader can refresh it
+   * meanwhile (from the TTL without its jitter, the window shrank to nothing at full jitter).
+   */
+  private int physicalTtl(int logicalTtl) {
+    return logicalTtl + Math.max(entries.leaseSeconds(), logicalTtl / 10);
   }
 
   private static String token() {

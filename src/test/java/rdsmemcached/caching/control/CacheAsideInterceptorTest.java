@@ -373,4 +373,18 @@ class CacheAsideInterceptorTest {
     assertEquals(CacheOutcome.BYPASS, outcome(cut));
     assertTrue(memcached.calls().isEmpty());
   }
+
+  @Test
+  void everyEntryOutlivesItsJitteredFreshnessByTheRefreshWindow() throws Exception {
+    for (long id = 1; id <= 40; id++) {
+      String key = "thing:v1:" + id;
+      long before = System.currentTimeMillis();
+      cut.cacheAside(new Call(Things.FIND, this::database, id));
+      long freshMillis = StoredEntry.parse(memcached.value(key)).expiresAtMillis() - before;
+      long keptMillis = TimeUnit.SECONDS.toMillis(memcached.ttlSeconds(key));
+      assertTrue(
+          keptMillis - freshMillis >= TimeUnit.SECONDS.toMillis(LEASE - 1),
+          "fresh for " + freshMillis + " ms, kept " + keptMillis + " ms: no time to refresh");
+    }
+  }
 }

@@ -97,7 +97,7 @@ public class CacheAsideInterceptor {
         if (refreshDue && mayRefresh(key)) {
           counters.earlyRefreshes().inc();
           status.record(CacheOutcome.MISS);
-          return report(refresh(call, key, method, found.cas(), counters));
+          return report(refresh(call, key, method, found, counters));
         }
         try {
           return report(hit(method, found, counters));
@@ -290,21 +290,30 @@ public class CacheAsideInterceptor {
     return new Loaded(result, fill == Fill.STORED, CacheOutcome.MISS);
   }
 
-  /** An early refresh: reload, and swap only if the entry read is still there unchanged. */
+  /**
+   * An early refresh: reload, and swap only if the entry read is still there unchanged. When the
+   * load fails the entry read is the answer: it is still cached, and an error would not be better.
+   */
   private Loaded refresh(
       InvocationContext call,
       String key,
       CachedMethod method,
-      long cas,
+      Found found,
       CacheMetrics.Instruments counters)
       throws Exception {
     long started = System.nanoTime();
-    Object result = call.proceed();
+    Object result;
+    try {
+      result = call.proceed();
+    } catch (Exception loadFailed) {
+      return hit(method, found, counters);
+    }
     long took = System.nanoTime() - started;
     counters.loaded(took);
     try {
       int logical = logicalTtl(method, result);
-      if (entries.swap(key, cas, stored(method, result, took, logical), physicalTtl(logical))
+      if (entries.swap(
+              key, found.cas(), stored(method, result, took, logical), physicalTtl(logical))
           == Fill.SUPERSEDED) {
         counters.staleSetsPrevented().inc();
       }

@@ -387,4 +387,17 @@ class CacheAsideInterceptorTest {
           "fresh for " + freshMillis + " ms, kept " + keptMillis + " ms: no time to refresh");
     }
   }
+
+  @Test
+  void aRefreshWhoseLoadFailsServesTheCachedValue() throws Exception {
+    memcached.put(KEY, expiring("cached"), TTL);
+    Object answer =
+        find(
+            cut,
+            () -> {
+              throw new SQLTransientConnectionException("db down");
+            });
+    assertEquals("cached", answer);
+    assertEquals(CacheOutcome.HIT, outcome(cut));
+  }
 }

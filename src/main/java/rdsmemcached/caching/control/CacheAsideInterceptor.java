@@ -282,6 +282,7 @@ public class CacheAsideInterceptor {
           entries.fillLease(
               key, token, stored(method, result, took, logical), physicalTtl(logical));
     } catch (CacheUnavailableException down) {
+      entries.releaseLease(key, token); // else every reader of the key waits the lease out
       return new Loaded(result, true, CacheOutcome.MISS);
     }
     if (fill == Fill.SUPERSEDED) {

@@ -400,4 +400,12 @@ class CacheAsideInterceptorTest {
     assertEquals("cached", answer);
     assertEquals(CacheOutcome.HIT, outcome(cut));
   }
+
+  @Test
+  void aFillThatFailsReleasesItsLeaseSoTheNextRequestNeedNotWaitItOut() throws Exception {
+    memcached.failNext(CAS, Failure.FAILED);
+    assertEquals("fresh", find());
+    assertEquals(CacheOutcome.MISS, outcome(cut));
+    assertNull(memcached.value(KEY), "no lease marker left for the lease's 15 s");
+  }
 }

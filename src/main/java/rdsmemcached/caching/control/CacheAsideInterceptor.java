@@ -276,11 +276,18 @@ public class CacheAsideInterceptor {
     counters.misses().inc();
     counters.loaded(took);
     int logical = logicalTtl(method, result);
+    String value;
+    try {
+      value = stored(method, result, took, logical);
+    } catch (JsonbException unwritable) {
+      // served uncached: left to lead(), which retries after an unreadable entry, the method ran
+      // again and again until the lease ran out
+      entries.releaseLease(key, token);
+      return new Loaded(result, true, CacheOutcome.MISS);
+    }
     Fill fill;
     try {
-      fill =
-          entries.fillLease(
-              key, token, stored(method, result, took, logical), physicalTtl(logical));
+      fill = entries.fillLease(key, token, value, physicalTtl(logical));
     } catch (CacheUnavailableException down) {
       entries.releaseLease(key, token); // else every reader of the key waits the lease out
       return new Loaded(result, true, CacheOutcome.MISS);

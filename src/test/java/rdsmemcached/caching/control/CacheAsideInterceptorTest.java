@@ -3,6 +3,7 @@ package rdsmemcached.caching.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static rdsmemcached.memcached.control.InMemoryMemcached.Op.ADD;
@@ -407,5 +408,30 @@ class CacheAsideInterceptorTest {
     assertEquals("fresh", find());
     assertEquals(CacheOutcome.MISS, outcome(cut));
     assertNull(memcached.value(KEY), "no lease marker left for the lease's 15 s");
+  }
+
+  /** A result JSON-B cannot write. */
+  public static class Unwritable {
+    public String getValue() {
+      throw new IllegalStateException("not writable");
+    }
+  }
+
+  @Test
+  void aResultThatCannotBeWrittenIsServedUncachedAfterOneLoad() throws Exception {
+    entries.leaseSeconds = 1; // bounds the reload loop this test guards against
+    var unwritable = new Unwritable();
+    Object answer =
+        cut.cacheAside(
+            new Call(
+                Things.UNWRITABLE,
+                () -> {
+                  queries.incrementAndGet();
+                  return unwritable;
+                },
+                1L));
+    assertSame(unwritable, answer);
+    assertEquals(1, queries.get(), "loaded once, not again and again until the lease ran out");
+    assertNull(memcached.value("unwritable:v1:1"), "no lease marker left behind");
   }
 }

@@ -79,6 +79,7 @@ final class CacheFakes {
     static final Method FIND = method("find");
     static final Method MAYBE = method("maybe");
     static final Method UPDATE = method("update");
+    static final Method UNWRITABLE = method("unwritable");
 
     @CacheAside(namespace = "thing")
     String find(long id) {
@@ -87,6 +88,11 @@ final class CacheFakes {
 
     @CacheAside(namespace = "maybe")
     Optional<String> maybe(long id) {
+      throw new UnsupportedOperationException();
+    }
+
+    @CacheAside(namespace = "unwritable")
+    Object unwritable(long id) {
       throw new UnsupportedOperationException();
     }
 

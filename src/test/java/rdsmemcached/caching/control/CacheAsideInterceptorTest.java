@@ -92,6 +92,11 @@ class CacheAsideInterceptorTest {
     methods.close();
   }
 
+  /** The database is down. */
+  static Object databaseDown() throws SQLTransientConnectionException {
+    throw new SQLTransientConnectionException("db down");
+  }
+
   Object database() {
     queries.incrementAndGet();
     return row;
@@ -302,12 +307,7 @@ class CacheAsideInterceptorTest {
   void aBypassWhoseDatabaseFailsToo_servesWhatMemcachedHoldsNow() throws Exception {
     memcached.put(KEY, cached("cached"), 0);
     memcached.failNext(GETS, Failure.FAILED);
-    Object answer =
-        find(
-            cut,
-            () -> {
-              throw new SQLTransientConnectionException("db down");
-            });
+    Object answer = find(cut, CacheAsideInterceptorTest::databaseDown);
     assertEquals("cached", answer);
     assertEquals(CacheOutcome.HIT, outcome(cut));
   }
@@ -358,12 +358,7 @@ class CacheAsideInterceptorTest {
   void aFailedLoadReleasesItsLeaseSoOthersNeedNotWaitItOut() {
     assertThrows(
         SQLTransientConnectionException.class,
-        () ->
-            find(
-                cut,
-                () -> {
-                  throw new SQLTransientConnectionException("db down");
-                }));
+        () -> find(cut, CacheAsideInterceptorTest::databaseDown));
     assertNull(memcached.value(KEY), "no lease marker left behind");
   }
 
@@ -392,12 +387,7 @@ class CacheAsideInterceptorTest {
   @Test
   void aRefreshWhoseLoadFailsServesTheCachedValue() throws Exception {
     memcached.put(KEY, expiring("cached"), TTL);
-    Object answer =
-        find(
-            cut,
-            () -> {
-              throw new SQLTransientConnectionException("db down");
-            });
+    Object answer = find(cut, CacheAsideInterceptorTest::databaseDown);
     assertEquals("cached", answer);
     assertEquals(CacheOutcome.HIT, outcome(cut));
   }

@@ -16,7 +16,27 @@ public class FastLaneHandOff {
   record Prefetched(
       String key, Found found, boolean refreshDue, boolean unavailable, long failedAt) {}
 
+  /** What was left, carried to a request context on another thread (the slow lane's). */
+  public static final class Parcel {
+    private final Prefetched read;
+
+    private Parcel(Prefetched read) {
+      this.read = read;
+    }
+  }
+
   private Prefetched left;
+
+  /** Takes what was left out of this request context, to {@link #receive} it in another. */
+  public Parcel handOver() {
+    Parcel parcel = new Parcel(left);
+    left = null;
+    return parcel;
+  }
+
+  public void receive(Parcel parcel) {
+    left = parcel.read;
+  }
 
   void leave(Prefetched read) {
     left = read;

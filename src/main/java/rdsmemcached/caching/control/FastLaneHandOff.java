@@ -19,19 +19,41 @@ public class FastLaneHandOff {
   /** What was left, carried to a request context on another thread (the slow lane's). */
   public static final class Parcel {
     private final Prefetched read;
+    private final boolean cached;
 
-    private Parcel(Prefetched read) {
+    private Parcel(Prefetched read, boolean cached) {
       this.read = read;
+      this.cached = cached;
+    }
+
+    /**
+     * Whether the key is likely cached: memcached held an entry (negative, or due for an early
+     * refresh) or could not be read. Such a request is served before the misses: most likely it
+     * needs no load at all.
+     */
+    public boolean cached() {
+      return cached;
     }
   }
 
   private Prefetched left;
 
-  /** Takes what was left out of this request context, to {@link #receive} it in another. */
+  /**
+   * Takes what was left out of this request context, to {@link #receive} it in another. A failed
+   * read is not carried: by the time the other thread runs, the node has likely answered again (the
+   * failures seen under load were stalls of a few hundred milliseconds), and reading again costs
+   * one operation where a load costs a query.
+   */
   public Parcel handOver() {
-    Parcel parcel = new Parcel(left);
+    Prefetched read = left;
     left = null;
-    return parcel;
+    if (read == null) {
+      return new Parcel(null, false);
+    }
+    if (read.unavailable()) {
+      return new Parcel(null, true);
+    }
+    return new Parcel(read, read.found() != null && !read.found().entry().isLease());
   }
 
   public void receive(Parcel parcel) {

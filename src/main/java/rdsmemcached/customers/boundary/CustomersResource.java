@@ -106,6 +106,7 @@ public class CustomersResource {
     FastLaneHandOff.Parcel read = handOff.handOver();
     slowLane.submit(
         response,
+        read.cached(),
         () -> {
           handOff.receive(read);
           return store.findCached(customerId).orElseThrow(() -> notFound(customerId));

@@ -9,24 +9,26 @@ import jakarta.enterprise.context.control.RequestContextController;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.AsyncResponse;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Where requests that may load from the database run: {@code SLOW_LANE_THREADS} threads of the
- * container's, behind a queue of {@code SLOW_LANE_QUEUE}. The HTTP thread that took such a request
- * hands it over and goes back to serving others at once, so a hit never waits behind a miss. A
- * request waits for a load slot ({@link LoadSlots}) at most {@code LOAD_WAIT_MS} from the moment it
- * entered the lane; past that, or with the queue full, it is answered 503 with {@code Retry-After}.
- * Each request runs in a request context of its own (CDI request-scoped beans such as the cache
- * status work as on the HTTP thread).
+ * container's, behind a queue of at most {@code SLOW_LANE_QUEUE} requests, where those likely to
+ * need no load (their key is cached) go first. The HTTP thread that took such a request hands it
+ * over and goes back to serving others at once, so a hit never waits behind a miss. A request waits
+ * for a load slot ({@link LoadSlots}) at most {@code LOAD_WAIT_MS} from the moment it entered the
+ * lane; past that, or with the queue full, it is answered 503 with {@code Retry-After}. Each
+ * request runs in a request context of its own (CDI request-scoped beans such as the cache status
+ * work as on the HTTP thread).
  */
 @ApplicationScoped
 public class SlowLane {
@@ -50,6 +52,7 @@ public class SlowLane {
   @Inject MetricRegistry registry;
 
   ThreadPoolExecutor executor;
+  private final AtomicLong order = new AtomicLong();
 
   @PostConstruct
   void start() {
@@ -77,7 +80,7 @@ public class SlowLane {
             threads,
             KEEP_ALIVE_SECONDS,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(queueSize),
+            new PriorityBlockingQueue<>(),
             factory);
     pool.allowCoreThreadTimeOut(true);
     return pool;
@@ -103,11 +106,39 @@ public class SlowLane {
    * (mapped as usual); never blocks the caller.
    */
   public void submit(AsyncResponse response, Callable<?> work) {
+    submit(response, false, work);
+  }
+
+  /**
+   * As {@link #submit(AsyncResponse, Callable)}; an {@code urgent} request (one likely to need no
+   * load, such as a hit whose memcached read timed out) is taken before the others waiting.
+   */
+  public void submit(AsyncResponse response, boolean urgent, Callable<?> work) {
     long due = slots.deadline(System.nanoTime());
-    try {
-      executor.execute(() -> run(response, work, due));
-    } catch (RejectedExecutionException full) {
+    if (executor.getQueue().size() >= queueSize) {
       response.resume(slots.shed());
+      return;
+    }
+    try {
+      executor.execute(new Job(urgent, order.getAndIncrement(), () -> run(response, work, due)));
+    } catch (RejectedExecutionException stopped) {
+      response.resume(slots.shed());
+    }
+  }
+
+  /** A request in the lane's queue: urgent ones first, then in order of arrival. */
+  record Job(boolean urgent, long order, Runnable work) implements Runnable, Comparable<Job> {
+    @Override
+    public void run() {
+      work.run();
+    }
+
+    @Override
+    public int compareTo(Job other) {
+      if (urgent != other.urgent) {
+        return urgent ? -1 : 1;
+      }
+      return Long.compare(order, other.order);
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.ws.rs.container.AsyncResponse;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -82,6 +83,30 @@ class SlowLaneTest {
     cut.submit(response(resumed), () -> "never");
     assertInstanceOf(LoadsSaturatedException.class, answer(resumed));
     assertEquals(1, cut.slots.shedCount());
+  }
+
+  @Test
+  void anUrgentRequestIsTakenBeforeTheOthersWaiting() throws Exception {
+    cut.queueSize = 2;
+    var running = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    var first = new CompletableFuture<Object>();
+    cut.submit(
+        response(first),
+        () -> {
+          running.countDown();
+          return release.await(30, TimeUnit.SECONDS);
+        });
+    assertTrue(running.await(30, TimeUnit.SECONDS));
+    var order = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    var miss = new CompletableFuture<Object>();
+    cut.submit(response(miss), () -> order.add("miss"));
+    var hit = new CompletableFuture<Object>();
+    cut.submit(response(hit), true, () -> order.add("hit"));
+    release.countDown();
+    answer(miss);
+    answer(hit);
+    assertEquals(List.of("hit", "miss"), List.copyOf(order));
   }
 
   @Test

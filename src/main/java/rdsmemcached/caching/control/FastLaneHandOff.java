@@ -38,22 +38,14 @@ public class FastLaneHandOff {
 
   private Prefetched left;
 
-  /**
-   * Takes what was left out of this request context, to {@link #receive} it in another. A failed
-   * read is not carried: by the time the other thread runs, the node has likely answered again (the
-   * failures seen under load were stalls of a few hundred milliseconds), and reading again costs
-   * one operation where a load costs a query.
-   */
+  /** Takes what was left out of this request context, to {@link #receive} it in another. */
   public Parcel handOver() {
     Prefetched read = left;
     left = null;
-    if (read == null) {
-      return new Parcel(null, false);
-    }
-    if (read.unavailable()) {
-      return new Parcel(null, true);
-    }
-    return new Parcel(read, read.found() != null && !read.found().entry().isLease());
+    boolean cached =
+        read != null
+            && (read.unavailable() || read.found() != null && !read.found().entry().isLease());
+    return new Parcel(read, cached);
   }
 
   public void receive(Parcel parcel) {

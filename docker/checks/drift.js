@@ -29,7 +29,12 @@ const appConfig = keyValues(read(path.join(root, "src/main/resources/META-INF/mi
 const startScript = read(path.join(root, "server-config/start-payara.sh"));
 const pom = read(path.join(root, "pom.xml"));
 const defaultPort = defaultsEnv.get("PORT");
-const knownNames = new Set([...defaultsEnv.keys(), ...appConfig.keys(), "DB_PASS", "CACHE_HOSTS"]);
+// every setting: those with a default, those the code reads without one (an Optional such as
+// CACHE_HOSTS), and DB_PASS (the pool's, never defaulted)
+const javaFiles = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? javaFiles(path.join(dir, e.name)) : e.name.endsWith(".java") ? [path.join(dir, e.name)] : []));
+const readInCode = javaFiles(path.join(root, "src/main/java")).flatMap((f) => [...read(f).matchAll(/@ConfigProperty\(\s*name\s*=\s*"([A-Z0-9_]+)"/g)].map((m) => m[1]));
+const knownNames = new Set([...defaultsEnv.keys(), ...appConfig.keys(), ...readInCode, "DB_PASS"]);
 const defaultOf = (name) => defaultsEnv.get(name) ?? appConfig.get(name);
 const pathOverrides = [...startScript.matchAll(/: "\$\{([A-Z_]+):=/g)].map((m) => m[1]);
 const payaraVersion = /<payara\.version>([^<]+)</.exec(pom)?.[1];
@@ -38,7 +43,7 @@ const startCommand = "server-config/start-payara.sh";
 
 check(defaultPort, "server-config/defaults.env has no PORT");
 check(pathOverrides.length >= 3, "start-payara.sh no longer takes PAYARA_MICRO_JAR/APP_WAR/JDBC_DRIVER");
-for (const script of ["bin/run", "bin/test"]) {
+for (const script of ["bin/run", "bin/it-stack"]) {
   const text = read(path.join(root, script)).split("\n").filter((l) => !l.trim().startsWith("#")).join("\n");
   check(text.includes(startCommand), `${script} does not start Payara Micro with ${startCommand}`);
   check(!/\bjava\b[^\n]*-jar/.test(text), `${script} starts java itself instead of ${startCommand}`);
@@ -151,6 +156,11 @@ if (app) {
   const env = envOf(app);
   for (const name of Object.keys(env)) {
     check(knownNames.has(name), `${rel(composePath)}: app sets ${name}, which neither server-config/defaults.env nor microprofile-config.properties knows`);
+  }
+  // every setting reaches the container: set for this stack, or passed on from docker/.env (then
+  // .env.example lists it, below); one left out would be silently ignored
+  for (const name of knownNames) {
+    check(name in env, `${rel(composePath)}: the app reads ${name}, but the app service's environment does not pass it (add "${name}:" to pass it on from docker/.env)`);
   }
   check(!("PORT" in env) || String(env.PORT) === defaultPort, `${rel(composePath)}: app sets PORT=${env.PORT}, the image exposes ${defaultPort}`);
   check("DB_PASS" in env, `${rel(composePath)}: app does not get DB_PASS (start-payara.sh requires it)`);

@@ -70,7 +70,7 @@ public final class Stack {
     return read;
   }
 
-  static String env(String name) {
+  public static String env(String name) {
     String value = settings().get(name);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException(

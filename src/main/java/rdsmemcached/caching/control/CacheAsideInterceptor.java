@@ -97,7 +97,7 @@ public class CacheAsideInterceptor {
         if (refreshDue && mayRefresh(key)) {
           counters.earlyRefreshes().inc();
           status.record(CacheOutcome.MISS);
-          return report(refresh(call, key, method, found.cas(), counters));
+          return report(refresh(call, key, method, found, counters));
         }
         try {
           return report(hit(method, found, counters));
@@ -275,11 +275,21 @@ public class CacheAsideInterceptor {
     long took = System.nanoTime() - started;
     counters.misses().inc();
     counters.loaded(took);
+    int logical = logicalTtl(method, result);
+    String value;
+    try {
+      value = stored(method, result, took, logical);
+    } catch (JsonbException unwritable) {
+      // served uncached: left to lead(), which retries after an unreadable entry, the method ran
+      // again and again until the lease ran out
+      entries.releaseLease(key, token);
+      return new Loaded(result, true, CacheOutcome.MISS);
+    }
     Fill fill;
     try {
-      fill =
-          entries.fillLease(key, token, stored(method, result, took), physicalTtl(method, result));
+      fill = entries.fillLease(key, token, value, physicalTtl(logical));
     } catch (CacheUnavailableException down) {
+      entries.releaseLease(key, token); // else every reader of the key waits the lease out
       return new Loaded(result, true, CacheOutcome.MISS);
     }
     if (fill == Fill.SUPERSEDED) {
@@ -288,20 +298,30 @@ public class CacheAsideInterceptor {
     return new Loaded(result, fill == Fill.STORED, CacheOutcome.MISS);
   }
 
-  /** An early refresh: reload, and swap only if the entry read is still there unchanged. */
+  /**
+   * An early refresh: reload, and swap only if the entry read is still there unchanged. When the
+   * load fails the entry read is the answer: it is still cached, and an error would not be better.
+   */
   private Loaded refresh(
       InvocationContext call,
       String key,
       CachedMethod method,
-      long cas,
+      Found found,
       CacheMetrics.Instruments counters)
       throws Exception {
     long started = System.nanoTime();
-    Object result = call.proceed();
+    Object result;
+    try {
+      result = call.proceed();
+    } catch (Exception loadFailed) {
+      return hit(method, found, counters);
+    }
     long took = System.nanoTime() - started;
     counters.loaded(took);
     try {
-      if (entries.swap(key, cas, stored(method, result, took), physicalTtl(method, result))
+      int logical = logicalTtl(method, result);
+      if (entries.swap(
+              key, found.cas(), stored(method, result, took, logical), physicalTtl(logical))
           == Fill.SUPERSEDED) {
         counters.staleSetsPrevented().inc();
       }
@@ -339,8 +359,8 @@ public class CacheAsideInterceptor {
     return loaded.result();
   }
 
-  private String stored(CachedMethod method, Object result, long loadNanos) {
-    long fresh = TimeUnit.SECONDS.toMillis(logicalTtl(method, result));
+  private String stored(CachedMethod method, Object result, long loadNanos, int logicalTtl) {
+    long fresh = TimeUnit.SECONDS.toMillis(logicalTtl);
     return StoredEntry.value(
         System.currentTimeMillis() + fresh,
         TimeUnit.NANOSECONDS.toMillis(loadNanos),
@@ -355,10 +375,12 @@ public class CacheAsideInterceptor {
     return jitter <= 0 ? ttlSeconds : ttlSeconds + ThreadLocalRandom.current().nextInt(jitter + 1);
   }
 
-  /** memcached keeps an entry past its logical expiry so one reader can refresh it meanwhile. */
-  private int physicalTtl(CachedMethod method, Object result) {
-    int logical = method.isNegative(result) ? negativeTtlSeconds : ttlSeconds;
-    return logical + Math.max(entries.leaseSeconds(), logical / 10);
+  /**
+   * memcached keeps an entry past its logical expiry, jitter included, so one reader can refresh it
+   * meanwhile (from the TTL without its jitter, the window shrank to nothing at full jitter).
+   */
+  private int physicalTtl(int logicalTtl) {
+    return logicalTtl + Math.max(entries.leaseSeconds(), logicalTtl / 10);
   }
 
   private static String token() {

@@ -1,5 +1,6 @@
 package rdsmemcached.memcached.control;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,5 +53,42 @@ class NodeStateTest {
     assertFalse(cut.failed(0, 10_000, THRESHOLD, "k"));
     assertFalse(cut.failed(20_000, 30_000, THRESHOLD, "k"));
     assertTrue(cut.failed(40_000, 50_000, THRESHOLD, "k"));
+  }
+
+  @Test
+  void theProbeAsksForTheLastKeyThatFailed() {
+    cut.failed(0, 50 * MS, THRESHOLD, "a");
+    cut.failed(51 * MS, 101 * MS, THRESHOLD, "b");
+    cut.failed(102 * MS, 152 * MS, THRESHOLD, "c");
+    assertFalse(cut.allows(), "no half-open trial by user requests: only the probe");
+    assertEquals("c", cut.probeKey());
+  }
+
+  @Test
+  void aNodeIsForgottenOnlyOnceItWasQuietLongEnough() {
+    cut.failed(0, 50 * MS, THRESHOLD, "k");
+    assertFalse(cut.succeeded(60 * MS), "a success right after a failure: still watched");
+    assertTrue(cut.succeeded(50 * MS + NodeBreakers.QUIET_NANOS + 1));
+  }
+
+  @Test
+  void answeredSinceMeansASuccessAfterThatMoment() {
+    cut.failed(0, 50 * MS, THRESHOLD, "k");
+    assertFalse(cut.answeredSince(50 * MS));
+    cut.succeeded(70 * MS);
+    assertTrue(cut.answeredSince(50 * MS));
+    assertFalse(cut.answeredSince(70 * MS));
+  }
+
+  @Test
+  void onlyTheFirstOpeningIsLoggedAsSuch() {
+    for (int round = 0; round < 2; round++) {
+      long t = round * 1000 * MS;
+      cut.failed(t, t + 50 * MS, THRESHOLD, "k");
+      cut.failed(t + 51 * MS, t + 101 * MS, THRESHOLD, "k");
+      assertTrue(cut.failed(t + 102 * MS, t + 152 * MS, THRESHOLD, "k"));
+      assertEquals(round == 0, cut.firstOpening());
+      cut.succeeded(t + 200 * MS);
+    }
   }
 }

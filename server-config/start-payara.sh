@@ -59,10 +59,13 @@ case "${JIT:-auto}" in
   tiered) ;;
   *) echo "JIT must be auto, c1 or tiered (is: $JIT)" >&2; exit 64 ;;
 esac
+# --maxHttpThreads: a post-boot "set" of the http-thread-pool's size was silently not applied (a
+# thread dump showed Payara's 200 workers with HTTP_THREADS=32).
 # shellcheck disable=SC2086 # word splitting of the option lists is intended
 exec java $jvm_options ${JAVA_OPTS:-} -jar "$PAYARA_MICRO_JAR" \
   --nohazelcast --disablephonehome \
   --port "$PORT" --contextroot / \
+  --maxHttpThreads "$HTTP_THREADS" \
   --postbootcommandfile "$here/post-boot-commands.asadmin" \
   --logproperties "$here/logging.properties" \
   --addlibs "$JDBC_DRIVER" \

@@ -16,7 +16,41 @@ public class FastLaneHandOff {
   record Prefetched(
       String key, Found found, boolean refreshDue, boolean unavailable, long failedAt) {}
 
+  /** What was left, carried to a request context on another thread (the slow lane's). */
+  public static final class Parcel {
+    private final Prefetched read;
+    private final boolean cached;
+
+    private Parcel(Prefetched read, boolean cached) {
+      this.read = read;
+      this.cached = cached;
+    }
+
+    /**
+     * Whether the key is likely cached: memcached held an entry (negative, or due for an early
+     * refresh) or could not be read. Such a request is served before the misses: most likely it
+     * needs no load at all.
+     */
+    public boolean cached() {
+      return cached;
+    }
+  }
+
   private Prefetched left;
+
+  /** Takes what was left out of this request context, to {@link #receive} it in another. */
+  public Parcel handOver() {
+    Prefetched read = left;
+    left = null;
+    boolean cached =
+        read != null
+            && (read.unavailable() || read.found() != null && !read.found().entry().isLease());
+    return new Parcel(read, cached);
+  }
+
+  public void receive(Parcel parcel) {
+    left = parcel.read;
+  }
 
   void leave(Prefetched read) {
     left = read;

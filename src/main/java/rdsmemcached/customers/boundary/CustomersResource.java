@@ -8,6 +8,8 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -20,15 +22,18 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import rdsmemcached.JAXRSConfiguration;
+import rdsmemcached.caching.control.FastLaneHandOff;
 import rdsmemcached.customers.control.CustomerStore;
 import rdsmemcached.customers.entity.Customer;
 import rdsmemcached.customers.entity.CustomerUpdate;
+import rdsmemcached.loads.control.SlowLane;
 import rdsmemcached.problems.boundary.Problem;
 import rdsmemcached.problems.boundary.ProblemException;
 
 /**
  * The original's two paths — the slow query every time, and the same through the cache — plus the
- * write and eviction that make a cache go stale in real life.
+ * write and eviction that make a cache go stale in real life. The two reads run on the {@link
+ * SlowLane}: an HTTP thread never waits for the database.
  */
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
@@ -42,6 +47,8 @@ public class CustomersResource {
           + " BYPASS (memcached unusable, served from the database)";
 
   @Inject CustomerStore store;
+  @Inject SlowLane slowLane;
+  @Inject FastLaneHandOff handOff;
 
   @GET
   @Path("db/{id}")
@@ -53,19 +60,24 @@ public class CustomersResource {
   @APIResponse(responseCode = "400", ref = JAXRSConfiguration.BAD_ID)
   @APIResponse(responseCode = "404", ref = JAXRSConfiguration.NOT_FOUND)
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
-  public Customer fromDatabase(
+  public void fromDatabase(
       @Parameter(
               required = true,
               description = ID_FORMAT,
               example = "1",
               schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
           @PathParam("id")
-          String id) {
+          String id,
+      @Suspended AsyncResponse response) {
     long customerId = CustomerIds.parse(id);
-    return store.find(customerId).orElseThrow(() -> notFound(customerId));
+    slowLane.submit(response, () -> store.find(customerId).orElseThrow(() -> notFound(customerId)));
   }
 
-  /** The {@code X-Cache} header is added by {@link CacheStatusHeader}. */
+  /**
+   * Reached only when the fast lane ({@link CacheHitFilter}) could not answer; its read of
+   * memcached goes along to the slow lane. The {@code X-Cache} header is added by {@link
+   * CacheStatusHeader}.
+   */
   @GET
   @Path("cache/{id}")
   @Operation(
@@ -81,16 +93,24 @@ public class CustomersResource {
       ref = JAXRSConfiguration.NOT_FOUND,
       headers = @Header(name = CacheStatusHeader.NAME, description = X_CACHE))
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
-  public Customer fromCache(
+  public void fromCache(
       @Parameter(
               required = true,
               description = ID_FORMAT,
               example = "1",
               schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
           @PathParam("id")
-          String id) {
+          String id,
+      @Suspended AsyncResponse response) {
     long customerId = CustomerIds.parse(id);
-    return store.findCached(customerId).orElseThrow(() -> notFound(customerId));
+    FastLaneHandOff.Parcel read = handOff.handOver();
+    slowLane.submit(
+        response,
+        read.cached(),
+        () -> {
+          handOff.receive(read);
+          return store.findCached(customerId).orElseThrow(() -> notFound(customerId));
+        });
   }
 
   @PUT

@@ -18,6 +18,7 @@ import rdsmemcached.caching.boundary.CacheAside;
 import rdsmemcached.caching.boundary.CacheInvalidate;
 import rdsmemcached.caching.boundary.CacheKey;
 import rdsmemcached.customers.entity.Customer;
+import rdsmemcached.loads.boundary.LoadSlot;
 
 /**
  * The customers table, read through the deliberately slow query. Knows SQL; what is cached is
@@ -45,6 +46,7 @@ public class CustomerStore {
   @ConfigProperty(name = "DB_QUERY_TIMEOUT_MARGIN_SECONDS")
   int queryTimeoutMarginSeconds;
 
+  @LoadSlot
   public Optional<Customer> find(long id) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement query = connection.prepareStatement(SLOW_QUERY)) {
@@ -63,7 +65,9 @@ public class CustomerStore {
     }
   }
 
+  /** Its load slot is taken inside the cache-aside: only when it really loads. */
   @CacheAside(namespace = "customer")
+  @LoadSlot
   public Optional<Customer> findCached(long id) {
     return find(id);
   }

@@ -18,8 +18,8 @@ import rdsmemcached.problems.boundary.Problem;
 /**
  * Counts every request the application serves, so that SIGTERM can wait for them, and refuses new
  * ones while draining: 503 problem+json, {@code Connection: close}, {@code Retry-After}. Mapped
- * first in web.xml, so a refused request costs nothing further down. Synchronous requests only (it
- * is not async-supported): an asynchronous one would be counted out too early.
+ * first in web.xml, so a refused request costs nothing further down. An asynchronous request (the
+ * slow lane's) is counted out when its answer is complete.
  */
 public class InFlightFilter extends HttpFilter {
 
@@ -61,13 +61,20 @@ public class InFlightFilter extends HttpFilter {
       refuse(response);
       return;
     }
+    boolean async = false;
     try {
       chain.doFilter(request, response);
-      if (inFlight.draining()) {
+      async = request.isAsyncStarted();
+      if (async) {
+        // the slow lane answers later: counted out when it has
+        request.getAsyncContext().addListener(new WhenDone(inFlight::exit));
+      } else if (inFlight.draining()) {
         response.flushBuffer(); // on the wire before the count lets the JVM exit
       }
     } finally {
-      inFlight.exit();
+      if (!async) {
+        inFlight.exit();
+      }
     }
   }
 

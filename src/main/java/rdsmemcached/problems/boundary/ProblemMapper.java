@@ -13,12 +13,20 @@ import java.lang.System.Logger.Level;
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
 
+  static final String RETRY_AFTER = "Retry-After";
   static final System.Logger LOG = System.getLogger(ProblemMapper.class.getName());
 
   @Override
   public Response toResponse(Throwable failure) {
     if (failure instanceof ProblemException problem) {
-      return Problem.response(problem.status(), problem.getMessage());
+      var answer =
+          Response.status(problem.status())
+              .type(Problem.MEDIA_TYPE)
+              .entity(Problem.of(problem.status(), problem.getMessage()));
+      if (problem.retryAfterSeconds() > 0) {
+        answer.header(RETRY_AFTER, problem.retryAfterSeconds());
+      }
+      return answer.build();
     }
     if (failure instanceof WebApplicationException web) {
       Response.StatusType status = web.getResponse().getStatusInfo();

@@ -5,9 +5,12 @@ import jakarta.ws.rs.core.Application;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import rdsmemcached.problems.boundary.Problem;
 
@@ -26,6 +29,16 @@ import rdsmemcached.problems.boundary.Problem;
                     + " application/problem+json (RFC 9457)."),
     components =
         @Components(
+            parameters =
+                @Parameter(
+                    name = JAXRSConfiguration.CUSTOMER_ID,
+                    in = ParameterIn.PATH,
+                    required = true,
+                    description =
+                        "a positive 64-bit integer in ASCII digits; a leading + and leading zeros"
+                            + " name the same id",
+                    example = "1",
+                    schema = @Schema(type = SchemaType.STRING, pattern = "^\\+?[0-9]{1,32}$")),
             responses = {
               @APIResponse(
                   name = JAXRSConfiguration.BAD_ID,
@@ -60,6 +73,12 @@ public class JAXRSConfiguration extends Application {
 
   /** Names of the shared responses, referred to by the resources' {@code @APIResponse(ref)}. */
   public static final String BAD_ID = "BadId";
+
+  /**
+   * The path's customer id, described once for every operation that takes one. Payara uses the name
+   * as the component's key too, and a path parameter's name must be its template's: "id".
+   */
+  public static final String CUSTOMER_ID = "id";
 
   public static final String PROBLEM = "Problem";
 

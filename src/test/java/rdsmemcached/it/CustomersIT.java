@@ -173,6 +173,8 @@ class CustomersIT {
             "\"503\":",
             "$ref: \"#/components/schemas/CustomerUpdate\"",
             "$ref: \"#/components/schemas/Problem\"",
+            "$ref: \"#/components/parameters/id\"",
+            "pattern: \"^\\\\+?[0-9]{1,32}$\"",
             "detail:")) {
       assertTrue(document.contains(expected), expected + " missing from /openapi:\n" + document);
     }

@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -39,9 +38,6 @@ import rdsmemcached.problems.boundary.ProblemException;
 @Produces(MediaType.APPLICATION_JSON)
 public class CustomersResource {
 
-  static final String ID_FORMAT =
-      "a positive 64-bit integer in ASCII digits; a leading + and leading zeros name the same id";
-  static final String ID_PATTERN = "^\\+?[0-9]{1,32}$";
   static final String X_CACHE =
       "what the cache did: HIT (from memcached), MISS (loaded from the database and cached),"
           + " BYPASS (memcached unusable, served from the database)";
@@ -61,13 +57,7 @@ public class CustomersResource {
   @APIResponse(responseCode = "404", ref = JAXRSConfiguration.NOT_FOUND)
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public void fromDatabase(
-      @Parameter(
-              required = true,
-              description = ID_FORMAT,
-              example = "1",
-              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
-          @PathParam("id")
-          String id,
+      @Parameter(ref = JAXRSConfiguration.CUSTOMER_ID) @PathParam("id") String id,
       @Suspended AsyncResponse response) {
     long customerId = CustomerIds.parse(id);
     slowLane.submit(response, () -> store.find(customerId).orElseThrow(() -> notFound(customerId)));
@@ -94,13 +84,7 @@ public class CustomersResource {
       headers = @Header(name = CacheStatusHeader.NAME, description = X_CACHE))
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public void fromCache(
-      @Parameter(
-              required = true,
-              description = ID_FORMAT,
-              example = "1",
-              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
-          @PathParam("id")
-          String id,
+      @Parameter(ref = JAXRSConfiguration.CUSTOMER_ID) @PathParam("id") String id,
       @Suspended AsyncResponse response) {
     long customerId = CustomerIds.parse(id);
     FastLaneHandOff.Parcel read = handOff.handOver();
@@ -136,13 +120,7 @@ public class CustomersResource {
               schema = @Schema(ref = JAXRSConfiguration.PROBLEM)))
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public Response update(
-      @Parameter(
-              required = true,
-              description = ID_FORMAT,
-              example = "1",
-              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
-          @PathParam("id")
-          String id,
+      @Parameter(ref = JAXRSConfiguration.CUSTOMER_ID) @PathParam("id") String id,
       @RequestBody(
               required = true,
               content =
@@ -165,13 +143,7 @@ public class CustomersResource {
   @APIResponse(responseCode = "400", ref = JAXRSConfiguration.BAD_ID)
   @APIResponse(responseCode = "503", ref = JAXRSConfiguration.UNAVAILABLE)
   public Response evict(
-      @Parameter(
-              required = true,
-              description = ID_FORMAT,
-              example = "1",
-              schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN))
-          @PathParam("id")
-          String id) {
+      @Parameter(ref = JAXRSConfiguration.CUSTOMER_ID) @PathParam("id") String id) {
     store.evict(CustomerIds.parse(id));
     return Response.noContent().build();
   }

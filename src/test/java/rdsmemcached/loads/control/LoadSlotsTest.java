@@ -103,23 +103,8 @@ class LoadSlotsTest {
   @Test
   void aLoadWithoutASlotInTimeIsShedAndNeverRuns() throws Exception {
     LoadSlots one = slots(1);
-    var holding = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    var holder =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                one.run(
-                    later(),
-                    () -> {
-                      holding.countDown();
-                      return release.await(30, TimeUnit.SECONDS);
-                    });
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    assertTrue(holding.await(30, TimeUnit.SECONDS));
+    var holder = holdTheOnlySlot(one, release);
     var ran = new AtomicBoolean();
     assertThrows(
         LoadsSaturatedException.class,
@@ -142,23 +127,8 @@ class LoadSlotsTest {
   @Test
   void aLoadInterruptedWhileWaitingTakesNoSlot() throws Exception {
     LoadSlots one = slots(1);
-    var holding = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    var holder =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                one.run(
-                    later(),
-                    () -> {
-                      holding.countDown();
-                      return release.await(30, TimeUnit.SECONDS);
-                    });
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-            });
-    assertTrue(holding.await(30, TimeUnit.SECONDS));
+    var holder = holdTheOnlySlot(one, release);
     Thread.currentThread().interrupt();
     assertThrows(InterruptedException.class, () -> one.run(later(), () -> "never"));
     assertEquals(0, one.waiting());
@@ -178,5 +148,29 @@ class LoadSlotsTest {
               + "\"detail\":\"too many requests are waiting for the database; retry shortly\"}",
           jsonb.toJson(Problem.of(shed.status(), shed.getMessage())));
     }
+  }
+
+  /**
+   * Another load holding {@code one}'s only slot until {@code release}; returns once it holds it.
+   */
+  private CompletableFuture<Void> holdTheOnlySlot(LoadSlots one, CountDownLatch release)
+      throws InterruptedException {
+    var holding = new CountDownLatch(1);
+    var holder =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                one.run(
+                    later(),
+                    () -> {
+                      holding.countDown();
+                      return release.await(30, TimeUnit.SECONDS);
+                    });
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertTrue(holding.await(30, TimeUnit.SECONDS));
+    return holder;
   }
 }

@@ -88,16 +88,8 @@ class SlowLaneTest {
   @Test
   void anUrgentRequestIsTakenBeforeTheOthersWaiting() throws Exception {
     cut.queueSize = 2;
-    var running = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    var first = new CompletableFuture<Object>();
-    cut.submit(
-        response(first),
-        () -> {
-          running.countDown();
-          return release.await(30, TimeUnit.SECONDS);
-        });
-    assertTrue(running.await(30, TimeUnit.SECONDS));
+    occupyTheOnlyThread(release);
     var order = new java.util.concurrent.ConcurrentLinkedQueue<String>();
     var miss = new CompletableFuture<Object>();
     cut.submit(response(miss), () -> order.add("miss"));
@@ -111,16 +103,8 @@ class SlowLaneTest {
 
   @Test
   void shedsARequestAtOnceWhenTheQueueIsFull() throws Exception {
-    var running = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    var first = new CompletableFuture<Object>();
-    cut.submit(
-        response(first),
-        () -> {
-          running.countDown();
-          return release.await(30, TimeUnit.SECONDS);
-        });
-    assertTrue(running.await(30, TimeUnit.SECONDS));
+    var first = occupyTheOnlyThread(release);
     var queued = new CompletableFuture<Object>();
     cut.submit(response(queued), () -> "queued");
     assertEquals(1, cut.queued());
@@ -132,5 +116,20 @@ class SlowLaneTest {
     assertEquals(true, answer(first));
     assertEquals("queued", answer(queued));
     assertEquals(0, cut.queued());
+  }
+
+  /** A request holding the lane's only thread until {@code release}; returns once it runs. */
+  private CompletableFuture<Object> occupyTheOnlyThread(CountDownLatch release)
+      throws InterruptedException {
+    var running = new CountDownLatch(1);
+    var first = new CompletableFuture<Object>();
+    cut.submit(
+        response(first),
+        () -> {
+          running.countDown();
+          return release.await(30, TimeUnit.SECONDS);
+        });
+    assertTrue(running.await(30, TimeUnit.SECONDS));
+    return first;
   }
 }

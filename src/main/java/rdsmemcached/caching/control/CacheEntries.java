@@ -2,7 +2,9 @@ package rdsmemcached.caching.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +16,7 @@ import net.spy.memcached.MemcachedClientIF;
 import net.spy.memcached.internal.CheckedOperationTimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import rdsmemcached.memcached.control.CacheUnavailableException;
+import rdsmemcached.memcached.control.DirectReads;
 import rdsmemcached.memcached.control.NodeBreakers;
 import rdsmemcached.memcached.control.ProcessStalls;
 
@@ -37,6 +40,7 @@ public class CacheEntries {
   @Inject MemcachedClientIF memcached;
   @Inject NodeBreakers breakers;
   @Inject ProcessStalls stalls;
+  @Inject DirectReads direct;
 
   /**
    * Milliseconds a memcached operation may take, while this process runs, before the node counts as
@@ -72,7 +76,29 @@ public class CacheEntries {
 
   /** The key's entry with its CAS id, or null when absent (or unreadable). */
   Found read(String key) throws CacheUnavailableException {
-    CASValue<Object> stored = await(key, () -> memcached.asyncGets(key));
+    return found(await(key, () -> memcached.asyncGets(key)));
+  }
+
+  /**
+   * As {@link #read}, answered on the calling thread ({@link DirectReads}): the fast lane's read,
+   * judged by the same timeout, stall and breaker rules as every other operation.
+   */
+  Found readHere(String key) throws CacheUnavailableException {
+    return found(
+        attempt(
+            key,
+            timeout -> {
+              try {
+                return direct.gets(key, timeout);
+              } catch (SocketTimeoutException slow) {
+                throw new TimeoutException(slow.getMessage());
+              } catch (IOException failed) {
+                throw new ExecutionException(failed);
+              }
+            }));
+  }
+
+  private static Found found(CASValue<Object> stored) {
     if (stored == null) {
       return null;
     }
@@ -183,6 +209,27 @@ public class CacheEntries {
    * finds its own token, a repeated CAS reports the value as superseded.
    */
   private <T> T await(String key, Supplier<Future<T>> start) throws CacheUnavailableException {
+    return attempt(
+        key,
+        timeout -> {
+          Future<T> operation = start.get();
+          try {
+            return operation.get(timeout, TimeUnit.NANOSECONDS);
+          } catch (TimeoutException | ExecutionException slowOrFailed) {
+            operation.cancel(false);
+            throw slowOrFailed;
+          }
+        });
+  }
+
+  /** One try of an operation, waiting at most {@code timeoutNanos} for its answer. */
+  @FunctionalInterface
+  interface Attempt<T> {
+    T run(long timeoutNanos) throws TimeoutException, ExecutionException, InterruptedException;
+  }
+
+  /** The rules of {@link #await} for any way of asking memcached. */
+  private <T> T attempt(String key, Attempt<T> operation) throws CacheUnavailableException {
     if (!breakers.allows(key)) {
       throw new CacheUnavailableException(SKIPPED);
     }
@@ -192,18 +239,13 @@ public class CacheEntries {
     boolean retriedLateWake = false;
     while (true) {
       long attempt = System.nanoTime();
-      Future<T> operation;
       try {
-        operation = start.get();
-      } catch (RuntimeException refused) { // the client's queue is full, or it was shut down
-        throw failed(key, attempt, refused);
-      }
-      try {
-        T result = operation.get(timeout, TimeUnit.NANOSECONDS);
+        T result = operation.run(timeout);
         breakers.succeeded(key);
         return result;
+      } catch (RuntimeException refused) { // the client's queue is full, or it was shut down
+        throw failed(key, attempt, refused);
       } catch (TimeoutException | ExecutionException slowOrFailed) {
-        operation.cancel(false);
         long now = System.nanoTime();
         long stalled = stalls.stalledWithin(started, now);
         var retry =

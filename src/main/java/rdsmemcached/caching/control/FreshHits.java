@@ -50,7 +50,7 @@ public class FreshHits {
     String key = method.key(arguments);
     Found found;
     try {
-      found = entries.read(key);
+      found = entries.readHere(key);
     } catch (CacheUnavailableException down) {
       return new Lookup(null, new Prefetched(key, null, false, true, down.failedAt));
     }

@@ -79,6 +79,8 @@ public class MemcachedClientProducer {
 
   @Inject NodeBreakers availability;
 
+  @Inject DirectReads directReads;
+
   /** Seconds between DNS lookups of the node names (0: never look again). */
   @Inject
   @ConfigProperty(name = "CACHE_DNS_REFRESH_SECONDS")
@@ -103,6 +105,7 @@ public class MemcachedClientProducer {
               () -> {
                 if (client.refresh()) {
                   availability.clientBuilt();
+                  directReads.clientBuilt();
                 }
               },
               dnsRefreshSeconds,

@@ -138,7 +138,8 @@ public class NodeBreakers implements ConnectionObserver {
     }
   }
 
-  private SocketAddress nodeOf(String key) {
+  /** The node that holds the key: spymemcached's ketama ring, read once per client. */
+  SocketAddress nodeOf(String key) {
     NodeLocator ring = locator;
     if (ring == null) {
       ring = memcached.getNodeLocator();

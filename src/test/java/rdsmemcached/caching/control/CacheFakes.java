@@ -175,6 +175,7 @@ final class CacheFakes {
   static <E extends CacheEntries> E entries(E entries, InMemoryMemcached memcached) {
     entries.memcached = memcached.client;
     entries.breakers = memcached.breakers(3, new InMemoryMemcached.Probes());
+    entries.direct = memcached.directReads();
     entries.stalls =
         new ProcessStalls() {
           @Override

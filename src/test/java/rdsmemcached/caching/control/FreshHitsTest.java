@@ -42,7 +42,7 @@ class FreshHitsTest {
     cut.entries =
         new CacheEntries() {
           @Override
-          Found read(String key) throws CacheUnavailableException {
+          Found readHere(String key) throws CacheUnavailableException {
             Object value = stored.get(key);
             if (value instanceof RuntimeException down) {
               throw new CacheUnavailableException(down);

@@ -1,10 +1,12 @@
 package rdsmemcached.memcached.control;
 
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -305,6 +307,28 @@ public final class InMemoryMemcached {
     breakers.breakerFailures = failuresInARow;
     breakers.breakerOpenMillis = 250;
     return breakers;
+  }
+
+  /**
+   * The fast lane's reads on this fake: a {@code gets} as the client would do it, a node that does
+   * not answer timing out at once, any other failure an I/O error.
+   */
+  public DirectReads directReads() {
+    return new DirectReads() {
+      @Override
+      public CASValue<Object> gets(String key, long timeoutNanos) throws IOException {
+        try {
+          return client.asyncGets(key).get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException silent) {
+          throw new SocketTimeoutException("no answer");
+        } catch (ExecutionException | RuntimeException failed) {
+          throw new IOException(failed);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IOException(interrupted);
+        }
+      }
+    };
   }
 
   /** The background probes a {@link NodeBreakers} scheduled, run when the test says. */

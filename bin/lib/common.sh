@@ -39,7 +39,9 @@ build_service_if_stale() {
 # built there: DIR/target/rds-memcached.war beside that commit's own server-config/, so a build
 # from before a change starts the way it started then.
 build_ref() {
-  say "building $1 ($(git rev-parse --short "$1")) in ${2#"$root"/}"
+  local short
+  short=$(git rev-parse --short "$1")
+  say "building $1$([ "$short" = "$1" ] || echo " ($short)") in ${2#"$root"/}"
   rm -rf "$2"
   mkdir -p "$2"
   git archive "$1" | tar -x -C "$2"

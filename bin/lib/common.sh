@@ -35,6 +35,19 @@ build_service_if_stale() {
   fi
 }
 
+# build_ref REF DIR: the service as committed at git ref REF, exported into DIR (made afresh) and
+# built there: DIR/target/rds-memcached.war beside that commit's own server-config/, so a build
+# from before a change starts the way it started then.
+build_ref() {
+  local short
+  short=$(git rev-parse --short "$1")
+  say "building $1$([ "$short" = "$1" ] || echo " ($short)") in ${2#"$root"/}"
+  rm -rf "$2"
+  mkdir -p "$2"
+  git archive "$1" | tar -x -C "$2"
+  (cd "$2" && ./mvnw -q -B -ntp package -DskipTests -Dspotless.check.skip=true)
+}
+
 # require_tools TOOL...: exits with the apt-get line for the first tool missing
 require_tools() {
   local tool

@@ -25,7 +25,8 @@ const keyValues = (text) => {
   return map;
 };
 const defaultsEnv = keyValues(read(path.join(root, "server-config/defaults.env")));
-const appConfig = keyValues(read(path.join(root, "src/main/resources/META-INF/microprofile-config.properties")));
+// without MicroProfile's own keys (mp.openapi.filter): fixed by the application, not settings
+const appConfig = new Map([...keyValues(read(path.join(root, "src/main/resources/META-INF/microprofile-config.properties")))].filter(([name]) => !name.startsWith("mp.")));
 const startScript = read(path.join(root, "server-config/start-payara.sh"));
 const migrateScript = read(path.join(root, "server-config/migrate.sh"));
 const pom = read(path.join(root, "pom.xml"));

@@ -15,6 +15,7 @@ import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
 import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import rdsmemcached.GetWithoutRequestBody;
 import rdsmemcached.caching.boundary.CacheAside;
 import rdsmemcached.it.Stack;
 import rdsmemcached.lifecycle.control.ShuttingDown;
@@ -49,6 +50,7 @@ final class CachingDeployment {
         .merge(machinery, "/WEB-INF/classes")
         .addClasses(test, Quotes.class, Quotes.Quote.class, Quotes.Hold.class, Herd.class)
         .addClasses(Stack.class, Stack.Required.class)
+        .addClass(GetWithoutRequestBody.class) // named by the defaults' mp.openapi.filter
         .addAsLibrary(loadedFrom(MemcachedClientIF.class).toFile())
         .addAsResource(new StringAsset(config(classes, settings)), CONFIG);
   }

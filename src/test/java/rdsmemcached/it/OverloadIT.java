@@ -42,7 +42,7 @@ class OverloadIT {
     var mostQueries = new AtomicInteger();
     var sampler = CompletableFuture.runAsync(() -> sample(sampling, mostQueries));
 
-    double shedBefore = Stack.gauge("loads_shed");
+    double shedBefore = Stack.counter("loads_shed_total");
     var storm =
         CompletableFuture.supplyAsync(
             () ->
@@ -84,7 +84,7 @@ class OverloadIT {
         "the database ran " + mostQueries.get() + " slow queries at once");
     assertEquals(
         statuses.getOrDefault(503, 0).doubleValue(),
-        Stack.gauge("loads_shed") - shedBefore,
+        Stack.counter("loads_shed_total") - shedBefore,
         "shed: " + statuses);
   }
 

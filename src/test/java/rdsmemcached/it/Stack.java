@@ -132,6 +132,15 @@ public final class Stack {
 
   /** An application gauge without tags at /metrics, e.g. {@code database_reachable}. */
   public static double gauge(String name) {
+    return untagged(name);
+  }
+
+  /** An application counter without tags at /metrics, e.g. {@code loads_shed_total}. */
+  public static double counter(String name) {
+    return untagged(name);
+  }
+
+  private static double untagged(String name) {
     var metrics = get(uri("/metrics?scope=application"));
     for (String line : metrics.body().split("\n")) {
       if (line.startsWith(name + "{mp_scope=\"application\"} ")) {

@@ -6,8 +6,10 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 import rdsmemcached.loads.boundary.LoadsSaturatedException;
 
 /**
@@ -15,10 +17,16 @@ import rdsmemcached.loads.boundary.LoadsSaturatedException;
  * (0: as many as the connection pool has connections, {@code DB_POOL_MAX_SIZE}), so the database
  * never runs more slow queries than the pool allows and no load waits inside the pool. A load waits
  * for a permit until its deadline ({@code LOAD_WAIT_MS} after its request entered the slow lane),
- * then it is shed.
+ * then it is shed, and counted in {@code loads.shed}.
  */
 @ApplicationScoped
 public class LoadSlots {
+
+  static final Metadata SHED =
+      Metadata.builder()
+          .withName("loads.shed")
+          .withDescription("requests answered 503 for want of a load slot")
+          .build();
 
   /** Loads from the database that may run at once; 0 for {@code DB_POOL_MAX_SIZE}. */
   @Inject
@@ -34,6 +42,8 @@ public class LoadSlots {
   @ConfigProperty(name = "LOAD_WAIT_MS")
   long waitMillis;
 
+  @Inject MetricRegistry registry;
+
   /** A load, run while holding a slot. */
   public interface Load<T> {
     T run() throws Exception;
@@ -42,12 +52,13 @@ public class LoadSlots {
   private int size;
   private Semaphore slots;
   private final AtomicInteger waiting = new AtomicInteger();
-  private final LongAdder shed = new LongAdder();
+  private Counter shed;
 
   @PostConstruct
   void init() {
     size = configuredSlots > 0 ? configuredSlots : poolMaxSize;
     slots = new Semaphore(size, true);
+    shed = registry.counter(SHED);
   }
 
   /** A deadline {@code LOAD_WAIT_MS} from {@code nowNanos}. */
@@ -84,7 +95,7 @@ public class LoadSlots {
 
   /** Counts a request shed before its load could start, and returns the problem to answer. */
   public LoadsSaturatedException shed() {
-    shed.increment();
+    shed.inc();
     return new LoadsSaturatedException();
   }
 
@@ -104,6 +115,6 @@ public class LoadSlots {
 
   /** Requests shed so far. */
   public long shedCount() {
-    return shed.sum();
+    return shed.getCount();
   }
 }

@@ -67,9 +67,6 @@ public class SlowLane {
                 + " another request's load of their key)"),
         this::queued);
     registry.gauge(
-        metadata("loads.shed", "requests answered 503 for want of a load slot, since start"),
-        slots::shedCount);
-    registry.gauge(
         metadata("load.slots", "loads from the database that may run at once"), slots::size);
   }
 

@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.bind.JsonbBuilder;
+import java.lang.reflect.Proxy;
 import java.sql.SQLTimeoutException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.junit.jupiter.api.Test;
 import rdsmemcached.loads.boundary.LoadsSaturatedException;
 import rdsmemcached.problems.boundary.Problem;
@@ -22,12 +29,47 @@ class LoadSlotsTest {
   final LoadSlots cut = slots(2);
 
   static LoadSlots slots(int size) {
+    return slots(size, new HashMap<>());
+  }
+
+  /** Slots whose metrics registry keeps its counters in {@code counters}, by name. */
+  static LoadSlots slots(int size, Map<String, Counter> counters) {
     var slots = new LoadSlots();
     slots.configuredSlots = size;
     slots.poolMaxSize = 32;
     slots.waitMillis = 5000;
+    slots.registry =
+        (MetricRegistry)
+            Proxy.newProxyInstance(
+                LoadSlotsTest.class.getClassLoader(),
+                new Class<?>[] {MetricRegistry.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("counter") && args[0] instanceof Metadata metadata) {
+                    return counters.computeIfAbsent(metadata.getName(), name -> new Count());
+                  }
+                  throw new UnsupportedOperationException(method.toString());
+                });
     slots.init();
     return slots;
+  }
+
+  static final class Count implements Counter {
+    private final AtomicLong count = new AtomicLong();
+
+    @Override
+    public void inc() {
+      count.incrementAndGet();
+    }
+
+    @Override
+    public void inc(long n) {
+      count.addAndGet(n);
+    }
+
+    @Override
+    public long getCount() {
+      return count.get();
+    }
   }
 
   static long later() {
@@ -102,7 +144,8 @@ class LoadSlotsTest {
 
   @Test
   void aLoadWithoutASlotInTimeIsShedAndNeverRuns() throws Exception {
-    LoadSlots one = slots(1);
+    var counters = new HashMap<String, Counter>();
+    LoadSlots one = slots(1, counters);
     var release = new CountDownLatch(1);
     var holder = holdTheOnlySlot(one, release);
     var ran = new AtomicBoolean();
@@ -117,6 +160,7 @@ class LoadSlotsTest {
                 }));
     assertFalse(ran.get());
     assertEquals(1, one.shedCount());
+    assertEquals(1, counters.get("loads.shed").getCount(), "a counter at /metrics");
     assertEquals(0, one.waiting());
     assertEquals(1, one.inFlight(), "the other load's slot only");
     release.countDown();

@@ -71,12 +71,12 @@ public class DirectReads {
    * not be reached or answered something else than an item.
    */
   public CASValue<Object> gets(String key, long timeoutNanos) throws IOException {
+    checkKey(key);
     SocketAddress node = breakers.nodeOf(key);
-    long deadline = clock.getAsLong() + timeoutNanos;
     Connection connection = pool(node).pollFirst();
     if (connection != null) {
       try {
-        return answer(node, connection, connection.gets(key, deadline, clock));
+        return answer(node, connection, connection.gets(key, timeoutNanos, clock));
       } catch (SocketTimeoutException slow) {
         connection.close();
         throw slow;
@@ -84,12 +84,25 @@ public class DirectReads {
         connection.close();
       }
     }
-    connection = Connection.open(node, deadline);
+    connection = Connection.open(node, timeoutNanos);
     try {
-      return answer(node, connection, connection.gets(key, deadline, clock));
+      return answer(node, connection, connection.gets(key, timeoutNanos, clock));
     } catch (IOException failed) {
       connection.close();
       throw failed;
+    }
+  }
+
+  /** A key this text protocol can carry: CacheKeys never builds another. */
+  private static void checkKey(String key) {
+    if (key.isEmpty() || key.length() > 250) {
+      throw new IllegalArgumentException("not a memcached key: " + key);
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c <= ' ' || c >= 0x7f) {
+        throw new IllegalArgumentException("not a memcached key: " + key);
+      }
     }
   }
 
@@ -154,7 +167,7 @@ public class DirectReads {
       this.out = socket.getOutputStream();
     }
 
-    static Connection open(SocketAddress node, long deadline) throws IOException {
+    static Connection open(SocketAddress node, long timeoutNanos) throws IOException {
       Socket socket = new Socket();
       try {
         socket.setTcpNoDelay(true);
@@ -162,8 +175,7 @@ public class DirectReads {
         if (address.isUnresolved()) {
           address = new InetSocketAddress(address.getHostString(), address.getPort());
         }
-        long remaining = deadline - System.nanoTime();
-        socket.connect(address, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        socket.connect(address, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
         return new Connection(socket);
       } catch (IOException failed) {
         socket.close();
@@ -171,22 +183,24 @@ public class DirectReads {
       }
     }
 
-    /** Sends {@code gets key} and reads the answer: the item, or null when absent. */
-    Raw gets(String key, long deadline, LongSupplier clock) throws IOException {
+    /**
+     * Sends {@code gets key} and reads the answer: the item, or null when absent. The wait starts
+     * once the request is written: under a CPU quota this thread may be descheduled for tens of
+     * milliseconds before the write, which is no reason to give the node less time (measured at 0.5
+     * vCPU: a read counted from before the write timed out with the node idle).
+     */
+    Raw gets(String key, long timeoutNanos, LongSupplier clock) throws IOException {
       this.clock = clock;
       int length = GETS.length + key.length() + 2;
       ensure(length);
       System.arraycopy(GETS, 0, buffer, 0, GETS.length);
       for (int i = 0; i < key.length(); i++) {
-        char c = key.charAt(i);
-        if (c <= ' ' || c >= 0x7f) { // CacheKeys never builds such a key
-          throw new IllegalArgumentException("not a memcached key: " + key);
-        }
-        buffer[GETS.length + i] = (byte) c;
+        buffer[GETS.length + i] = (byte) key.charAt(i);
       }
       buffer[length - 2] = '\r';
       buffer[length - 1] = '\n';
       out.write(buffer, 0, length);
+      long deadline = clock.getAsLong() + timeoutNanos;
       filled = 0;
       lateReads = 0;
       int lineEnd = readLine(0, deadline);

@@ -262,6 +262,14 @@ class DirectReadsTest {
   }
 
   @Test
+  void aKeyTheProtocolCannotCarryIsRefusedBeforeTheNodeIsAsked() {
+    for (String key : new String[] {"", "a b", "a\r\nflush_all", "é", "k".repeat(251)}) {
+      assertThrows(IllegalArgumentException.class, () -> cut.gets(key, TIMEOUT), key);
+    }
+    assertEquals(0, accepted.get());
+  }
+
+  @Test
   void aNodeNobodyListensOnIsAnError() throws IOException {
     node.close();
     assertThrows(IOException.class, () -> cut.gets("k", TIMEOUT));

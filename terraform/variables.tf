@@ -167,15 +167,15 @@ variable "container_port" {
 }
 
 variable "task_cpu" {
-  description = "Fargate task CPU units. 1024 by measurement (docs/benchmarks.md, bin/fargate): the smallest size with no cache bypasses and a p99 under 100 ms on a warm hit; 256 took 58 s to become ready and served a third of the Go original's rate."
+  description = "Fargate task CPU units. 512 by measurement (docs/benchmarks.md, bin/fargate, 2026-12-03): the smallest size that met every target of issue #12 for a warm hit — ready in 29 s, at full speed from the first second (C1 only), p99 69 ms, no cache bypass in 6 minutes, about 1,800-2,400 hits/s. 256 needs 54 s to become ready. 1024 serves about 8,300 hits/s (p99 19 ms, 0.88x the Go original): 4x the hits for 2x the price, but reaches full speed only about 20 s after ready (C2 compiling); take it for heavy traffic."
   type        = number
-  default     = 1024
+  default     = 512
 }
 
 variable "task_memory" {
-  description = "Fargate task memory in MiB (peak anonymous memory measured: 373 MiB at 1 vCPU, 304 MiB at 0.25)."
+  description = "Fargate task memory in MiB: 1024 is the smallest Fargate allows with 512 CPU units (peak anonymous memory measured: 271 MiB at 0.5 vCPU, 284 MiB at 0.25, about 320 MiB at 1 vCPU; the heap is 256 MiB)."
   type        = number
-  default     = 2048
+  default     = 1024
 }
 
 variable "cpu_architecture" {
@@ -229,13 +229,13 @@ variable "cpu_target_percent" {
 }
 
 variable "requests_per_target" {
-  description = "Target ALB requests per task per minute for auto scaling. 150,000 (2,500/s) is about 40 % of what one 1 vCPU task served warm in bin/fargate (5,800/s at 8 connections); scale it with the task size."
+  description = "Target ALB requests per task per minute for auto scaling. 45,000 (750/s) is about 40 % of what one 0.5 vCPU task served warm in bin/fargate (1,800-2,400 hits/s at 8 connections, 2026-12-03); scale it with the task size (1 vCPU: about 8,300/s, so 200,000)."
   type        = number
-  default     = 150000
+  default     = 45000
 }
 
 variable "health_check_grace_period_seconds" {
-  description = "Seconds the service ignores failing load balancer checks after a task starts: twice the start to ready measured at 1 vCPU (25 s; 31 s at 0.5 vCPU, 58 s at 0.25: raise it for those)."
+  description = "Seconds the service ignores failing load balancer checks after a task starts: twice the start to ready measured at 0.5 vCPU (29 s; 26 s at 1 vCPU, 54 s at 0.25: raise it for that)."
   type        = number
   default     = 60
 }

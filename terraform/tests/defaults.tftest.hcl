@@ -101,8 +101,8 @@ run "stack" {
 
   # Service and auto scaling
   assert {
-    condition     = aws_ecs_task_definition.app.cpu == "1024" && aws_ecs_task_definition.app.memory == "2048" && { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["JIT"] == "tiered"
-    error_message = "The default task is 1 vCPU / 2 GiB (the smallest measured without bypasses, docs/benchmarks.md) and keeps C2 (JIT=tiered)."
+    condition     = aws_ecs_task_definition.app.cpu == "512" && aws_ecs_task_definition.app.memory == "1024" && { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["JIT"] == "c1"
+    error_message = "The default task is 0.5 vCPU / 1 GiB (the smallest that met issue #12's targets, docs/benchmarks.md) and compiles with C1 only (JIT=c1)."
   }
   assert {
     condition     = aws_ecs_service.app.deployment_circuit_breaker[0].enable && aws_ecs_service.app.deployment_circuit_breaker[0].rollback

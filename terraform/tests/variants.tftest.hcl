@@ -157,8 +157,8 @@ run "disposable_database" {
 run "image_tag_task_size_and_extra_environment" {
   variables {
     image_tag         = "3f2c1ab"
-    task_cpu          = 512
-    task_memory       = 1024
+    task_cpu          = 1024
+    task_memory       = 2048
     extra_environment = { CACHE_TTL_SECONDS = "60", DB_HOST = "must-not-win" }
   }
 
@@ -167,12 +167,12 @@ run "image_tag_task_size_and_extra_environment" {
     error_message = "The image tag must follow var.image_tag."
   }
   assert {
-    condition     = aws_ecs_task_definition.app.cpu == "512" && aws_ecs_task_definition.app.memory == "1024"
+    condition     = aws_ecs_task_definition.app.cpu == "1024" && aws_ecs_task_definition.app.memory == "2048"
     error_message = "Task size must follow the variables."
   }
   assert {
-    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["JIT"] == "c1"
-    error_message = "Below one vCPU the JVM must compile with C1 only (JIT=c1)."
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["JIT"] == "tiered"
+    error_message = "From one vCPU up the JVM keeps C2 (JIT=tiered)."
   }
   assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CACHE_TTL_SECONDS"] == "60"

@@ -9,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,8 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.spy.memcached.CASValue;
-import net.spy.memcached.MemcachedClientIF;
-import net.spy.memcached.transcoders.SerializingTranscoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,18 +63,7 @@ class DirectReadsTest {
             return address;
           }
         };
-    var transcoder = new SerializingTranscoder();
-    cut.memcached =
-        (MemcachedClientIF)
-            Proxy.newProxyInstance(
-                MemcachedClientIF.class.getClassLoader(),
-                new Class<?>[] {MemcachedClientIF.class},
-                (proxy, method, arguments) -> {
-                  if (method.getName().equals("getTranscoder")) {
-                    return transcoder;
-                  }
-                  throw new UnsupportedOperationException(method.getName());
-                });
+    cut.memcached = new InMemoryMemcached().client; // its transcoder only: the node is the script
   }
 
   @AfterEach

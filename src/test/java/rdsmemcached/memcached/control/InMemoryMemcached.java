@@ -29,6 +29,7 @@ import net.spy.memcached.MemcachedNode;
 import net.spy.memcached.NodeLocator;
 import net.spy.memcached.OperationTimeoutException;
 import net.spy.memcached.internal.OperationFuture;
+import net.spy.memcached.transcoders.SerializingTranscoder;
 
 /**
  * memcached in a map, behind spymemcached's {@link MemcachedClientIF}: {@code get}, {@code gets},
@@ -59,6 +60,9 @@ public final class InMemoryMemcached {
   }
 
   public static final SocketAddress NODE = new InetSocketAddress("127.0.0.1", 11211);
+
+  /** The client's default transcoder, for code that decodes what it read itself. */
+  private static final SerializingTranscoder TRANSCODER = new SerializingTranscoder();
 
   private record Item(Object value, long cas, long expiresAtMillis, int ttlSeconds) {}
 
@@ -153,7 +157,7 @@ public final class InMemoryMemcached {
     String name = method.getName();
     switch (name) {
       case "getTranscoder":
-        return null;
+        return TRANSCODER;
       case "getNodeLocator":
         return locator();
       case "toString":

@@ -175,12 +175,28 @@ run "image_tag_task_size_and_extra_environment" {
     error_message = "From one vCPU up the JVM keeps C2 (JIT=tiered)."
   }
   assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["BIND_CPUS"] == "1"
+    error_message = "A 1 vCPU task binds the JVM to one CPU (BIND_CPUS=1)."
+  }
+  assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CACHE_TTL_SECONDS"] == "60"
     error_message = "extra_environment must reach the container."
   }
   assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["DB_HOST"] != "must-not-win"
     error_message = "extra_environment must not override the stack's own settings."
+  }
+}
+
+run "two_vcpus_bind_two_cpus" {
+  variables {
+    task_cpu    = 2048
+    task_memory = 4096
+  }
+
+  assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["BIND_CPUS"] == "2"
+    error_message = "A 2 vCPU task binds the JVM to two CPUs (BIND_CPUS=2)."
   }
 }
 

@@ -19,16 +19,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * SIGTERM, as ECS and docker stop send it, against a Payara Micro of this test's own on
  * SHUTDOWN_PORT (the other tests keep their two instances): the request in flight finishes, new
  * ones get 503 problem+json, readiness turns DOWN while liveness stays UP, the memcached client is
- * closed, and the JVM exits by itself within the grace.
+ * closed, and the JVM exits by itself within the grace. Started with {@code BIND_CPUS=1}, it also
+ * shows start-payara.sh binding the JVM to one CPU.
  */
 @ExtendWith(Stack.Required.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShutdownIT {
 
   static final long GRACE_SECONDS = 10;
@@ -59,6 +64,7 @@ class ShutdownIT {
     start.environment().put("PORT", port);
     start.environment().put("SLOW_QUERY_SECONDS", Long.toString(SLOW_QUERY_SECONDS));
     start.environment().put("SHUTDOWN_GRACE_SECONDS", Long.toString(GRACE_SECONDS));
+    start.environment().put("BIND_CPUS", "1");
     payara = start.start();
     // start-payara.sh execs java: this is the JVM's pid. bin/test kills it if this test cannot.
     Files.writeString(pidFile, Long.toString(payara.pid()));
@@ -73,7 +79,28 @@ class ShutdownIT {
     }
   }
 
+  /**
+   * On a machine with one CPU the JVM could run on no other; with more (this project's test
+   * machines have two), only the binding keeps it to the first.
+   */
   @Test
+  @Order(1)
+  void bindCpusBindsTheJvmToTheFirstCpuThisProcessMayUse() throws IOException {
+    String ours = allowedCpus(ProcessHandle.current().pid());
+    String first = ours.split("[,-]")[0];
+    assertEquals(first, allowedCpus(payara.pid()), "BIND_CPUS=1, this process may use " + ours);
+  }
+
+  static String allowedCpus(long pid) throws IOException {
+    return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+        .filter(line -> line.startsWith("Cpus_allowed_list:"))
+        .map(line -> line.substring("Cpus_allowed_list:".length()).trim())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  @Order(2)
   void sigtermFinishesTheRequestInFlightRefusesNewOnesAndExits() throws Exception {
     assertEquals(CUSTOMER_1, Stack.get(at("/db/1")).body(), "before SIGTERM");
 

@@ -167,7 +167,7 @@ variable "container_port" {
 }
 
 variable "task_cpu" {
-  description = "Fargate task CPU units. 512 by measurement (docs/benchmarks.md, bin/fargate, 2026-12-03): the smallest size that met every target of issue #12 for a warm hit — ready in 29 s, at full speed from the first second (C1 only), p99 69 ms, no cache bypass in 6 minutes, about 1,800-2,400 hits/s. 256 needs 54 s to become ready. 1024 serves about 8,300 hits/s (p99 19 ms, 0.88x the Go original): 4x the hits for 2x the price, but reaches full speed only about 20 s after ready (C2 compiling); take it for heavy traffic."
+  description = "Fargate task CPU units. 512 by measurement (docs/benchmarks.md, bin/fargate, 2026-12-03): the smallest size that is ready within 30 s and at full speed from the first second for a warm hit (C1 only): ready in 28 s, about 3,100-3,300 hits/s at p99 52 ms, 0.81x the Go original (2026-12-03, the JVM bound to one CPU). 256 needs 53 s to become ready. 1024 serves about 12,000 hits/s (p99 3.3 ms, 1.05x the Go original): nearly 4x the hits for 2x the price, but reaches full speed only about 25 s after ready (C2 compiling); take it for heavy traffic."
   type        = number
   default     = 512
 }
@@ -229,13 +229,13 @@ variable "cpu_target_percent" {
 }
 
 variable "requests_per_target" {
-  description = "Target ALB requests per task per minute for auto scaling. 45,000 (750/s) is about 40 % of what one 0.5 vCPU task served warm in bin/fargate (1,800-2,400 hits/s at 8 connections, 2026-12-03); scale it with the task size (1 vCPU: about 8,300/s, so 200,000)."
+  description = "Target ALB requests per task per minute for auto scaling. 75,000 (1,250/s) is about 40 % of what one 0.5 vCPU task served warm in bin/fargate (about 3,100-3,300 hits/s at 8 connections, 2026-12-03, the JVM bound to one CPU); scale it with the task size (1 vCPU: about 12,000/s, so 290,000)."
   type        = number
-  default     = 45000
+  default     = 75000
 }
 
 variable "health_check_grace_period_seconds" {
-  description = "Seconds the service ignores failing load balancer checks after a task starts: twice the start to ready measured at 0.5 vCPU (29 s; 26 s at 1 vCPU, 54 s at 0.25: raise it for that)."
+  description = "Seconds the service ignores failing load balancer checks after a task starts: twice the start to ready measured at 0.5 vCPU (28-29 s; 23-26 s at 1 vCPU, 53 s at 0.25: raise it for that)."
   type        = number
   default     = 60
 }

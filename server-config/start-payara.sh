@@ -45,13 +45,13 @@ cpu_quota_millis() {
     fi
   done
 }
+millis=$(cpu_quota_millis || true)
 # JIT: "auto" (the default) compiles with C1 only below one CPU. Measured on a simulated 0.25 vCPU
 # Fargate task: C2's compiler threads spent most of the quota for minutes (start to ready 90 s,
 # 68 req/s in the first 15 s of load); with C1 only, ready after 54 s and at full speed at once,
 # at the same steady throughput. From one CPU up, C2's faster code wins (docs/benchmarks.md).
 case "${JIT:-auto}" in
   auto)
-    millis=$(cpu_quota_millis || true)
     if [ -n "$millis" ] && [ "$millis" -lt 1000 ]; then
       jvm_options="$jvm_options -XX:TieredStopAtLevel=1"
     fi ;;
@@ -75,9 +75,7 @@ cpu_list() {
   } END { if (want < n) print list }'
 }
 case "${BIND_CPUS:-auto}" in
-  auto)
-    millis=$(cpu_quota_millis || true)
-    want=${millis:+$(((millis + 999) / 1000))} ;;
+  auto) want=${millis:+$(((millis + 999) / 1000))} ;;
   all) want="" ;;
   0 | *[!0-9]*) echo "BIND_CPUS must be auto, all or a number of CPUs (is: $BIND_CPUS)" >&2; exit 64 ;;
   *) want=$BIND_CPUS ;;

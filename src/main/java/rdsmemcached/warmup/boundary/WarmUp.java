@@ -10,7 +10,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +36,6 @@ import rdsmemcached.customers.boundary.CacheHitFilter;
  * connections), so the JIT has compiled the hot path (HTTP stack, filter, memcached client) instead
  * of the first users' requests paying for it (measured: a cold JVM served a fifth of its steady
  * throughput in its first 15 s).
- *
- * <p>Beside the hits it sends one {@code GET /db/{WARMUP_ID}}: a load from the database through the
- * slow lane (EJB, JDBC, JSON-B), the code an early refresh of the hot key runs. Without it the
- * instance first ran that code when the hot key came due, minutes into its traffic: measured in a
- * simulated 0.25 vCPU task, the first refresh (classes loaded, 2 MB of metaspace, compiled inside a
- * quarter of a CPU) did not land before the entry expired, and every request for the key waited for
- * the load (p99 1.5–2.6 s in that 30 s, in every run). Readiness waits for that load at most
- * another {@code WARMUP_SECONDS} after the hits; a database that is down or slow only delays it by
- * that much (the result is in the check's data: a 503 from /db is a finished load here).
  *
  * <p>Only when that id's entry is already fresh in memcached (a fleet scaling out, a redeploy):
  * then every warm-up request is a hit and the database never sees one. With a cold cache there is
@@ -77,15 +66,8 @@ public class WarmUp implements HealthCheck {
   @Resource ManagedExecutorService executor;
 
   private volatile String state = "waiting for the HTTP listener";
-  private volatile String load = "not sent (yet)";
   private volatile boolean done;
   private final AtomicLong requests = new AtomicLong();
-
-  /**
-   * Counted down by the first hit answered 200: the port opens before the application serves (for
-   * about half a second, Payara answers 500 with no body), and the load is sent only after that.
-   */
-  private final CountDownLatch serving = new CountDownLatch(1);
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
     if (seconds <= 0) {
@@ -101,7 +83,6 @@ public class WarmUp implements HealthCheck {
         .status(done)
         .withData("state", state)
         .withData("requests", requests.get())
-        .withData("load", load)
         .build();
   }
 
@@ -120,18 +101,8 @@ public class WarmUp implements HealthCheck {
       for (int i = 0; i < CONCURRENCY; i++) {
         clients.add(executor.submit(() -> hammer(deadline)));
       }
-      Future<String> loaded = null;
-      if (serving.await(seconds, TimeUnit.SECONDS)) {
-        load = "running";
-        loaded = executor.submit(this::loadOnce);
-      } else {
-        load = "not sent: no hit was answered 200 in " + seconds + " s";
-      }
       for (Future<?> client : clients) {
         client.get(seconds + 5L, TimeUnit.SECONDS);
-      }
-      if (loaded != null) {
-        awaitLoad(loaded);
       }
       finish(
           "done: "
@@ -164,17 +135,10 @@ public class WarmUp implements HealthCheck {
         while (System.nanoTime() < deadline) {
           out.write(request);
           out.flush();
-          Response response = readResponse(in);
-          if (response == null) {
-            break; // the server closed the connection: open another
+          if (!readResponse(in)) {
+            break; // the server closed the connection (keep-alive limit): open another
           }
           requests.incrementAndGet();
-          if (response.status() == 200) {
-            serving.countDown();
-          }
-          if (!response.keepAlive()) {
-            break; // the keep-alive limit: open another
-          }
         }
       } catch (IOException stop) {
         return;
@@ -182,52 +146,15 @@ public class WarmUp implements HealthCheck {
     }
   }
 
-  /** The one load from the database, waited for at most another {@code WARMUP_SECONDS}. */
-  private void awaitLoad(Future<String> loaded) throws InterruptedException {
-    try {
-      load = loaded.get(seconds, TimeUnit.SECONDS);
-    } catch (TimeoutException stillLoading) {
-      load = "still running after the warm-up (readiness did not wait longer)";
-    } catch (ExecutionException failed) {
-      load = "failed: " + failed.getCause();
-    }
-  }
-
-  /** {@code GET /db/{id}} once, on its own connection: "HTTP status in ms". */
-  private String loadOnce() {
-    byte[] request =
-        ("GET /db/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
-    long started = System.nanoTime();
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      socket.setSoTimeout((int) TimeUnit.MINUTES.toMillis(2));
-      socket.getOutputStream().write(request);
-      Response response = readResponse(new BufferedInputStream(socket.getInputStream()));
-      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-      return response == null
-          ? "no answer (connection closed after " + millis + " ms)"
-          : "HTTP " + response.status() + " in " + millis + " ms";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** What the warm-up needs of a response: its status, and whether the connection stays open. */
-  record Response(int status, boolean keepAlive) {}
-
-  /**
-   * Reads one response (status line and headers, then Content-Length bytes); null when the
-   * connection ended before it was complete.
-   */
-  static Response readResponse(InputStream in) throws IOException {
+  /** Reads one response (headers, then Content-Length bytes); false when the connection ended. */
+  static boolean readResponse(InputStream in) throws IOException {
     long length = 0;
     boolean close = false;
-    int status = -1;
     StringBuilder line = new StringBuilder();
     while (true) {
       int c = in.read();
       if (c < 0) {
-        return null;
+        return false;
       }
       if (c != '\n') {
         if (c != '\r') {
@@ -239,9 +166,7 @@ public class WarmUp implements HealthCheck {
         break;
       }
       String header = line.toString().toLowerCase(Locale.ROOT);
-      if (status < 0) {
-        status = statusOf(header);
-      } else if (header.startsWith("content-length:")) {
+      if (header.startsWith("content-length:")) {
         try {
           length = Long.parseLong(header.substring(15).strip());
         } catch (NumberFormatException malformed) {
@@ -254,20 +179,7 @@ public class WarmUp implements HealthCheck {
       line.setLength(0);
     }
     in.skipNBytes(length);
-    return new Response(status, !close);
-  }
-
-  /** The code of a status line, {@code HTTP/1.1 200 OK}; an IOException for anything else. */
-  private static int statusOf(String statusLine) throws IOException {
-    String[] parts = statusLine.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("http/") || parts[1].length() != 3) {
-      throw new IOException("not an HTTP status line: " + statusLine);
-    }
-    try {
-      return Integer.parseInt(parts[1]);
-    } catch (NumberFormatException malformed) {
-      throw new IOException("not an HTTP status line: " + statusLine, malformed);
-    }
+    return !close;
   }
 
   /** The application is deployed before Payara opens the port: wait for it, up to a minute. */

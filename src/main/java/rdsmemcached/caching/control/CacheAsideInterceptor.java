@@ -45,6 +45,7 @@ public class CacheAsideInterceptor {
   @Inject CachedMethods methods;
   @Inject LoadFlights flights;
   @Inject FastLaneHandOff handOff;
+  @Inject EarlyRefreshes refreshes;
 
   /** Seconds an entry is fresh; a random jitter is added so entries written together differ. */
   @Inject
@@ -81,7 +82,7 @@ public class CacheAsideInterceptor {
           return bypass(call, key, method, counters, prefetched.failedAt());
         }
         found = prefetched.found();
-        refreshDue = prefetched.refreshDue();
+        refreshDue = prefetched.refreshDue(); // the fast lane claimed the refresh for this read
       } else {
         try {
           found = entries.read(key);
@@ -91,7 +92,8 @@ public class CacheAsideInterceptor {
         refreshDue =
             found != null
                 && !found.entry().isLease()
-                && found.entry().refreshDue(System.currentTimeMillis());
+                && found.entry().refreshDue(System.currentTimeMillis())
+                && refreshes.claim(key);
       }
       if (found != null && !found.entry().isLease()) {
         if (refreshDue && mayRefresh(key)) {
@@ -314,8 +316,9 @@ public class CacheAsideInterceptor {
     try {
       result = call.proceed();
     } catch (Exception loadFailed) {
-      return hit(method, found, counters);
+      return hit(method, found, counters); // the claim stays until the lease's time, as the lease
     }
+    refreshes.release(key);
     long took = System.nanoTime() - started;
     counters.loaded(took);
     try {

@@ -13,9 +13,11 @@ import rdsmemcached.memcached.control.CacheUnavailableException;
  * interceptor chain, no EJB call and no JSON-B round trip (what is stored is what the slow lane
  * would answer).
  *
- * <p>Anything else — absent, a lease marker, a negative entry, an entry due for an early refresh,
- * memcached failing or skipped — returns null and leaves what was read in this request's {@link
- * FastLaneHandOff}, from which the {@link CacheAsideInterceptor} continues.
+ * <p>An entry due for an early refresh is answered here too, unless this read claims the refresh
+ * ({@link EarlyRefreshes}: one read per key at a time). Anything else — absent, a lease marker, a
+ * negative entry, the read that refreshes, memcached failing or skipped — returns null and leaves
+ * what was read in this request's {@link FastLaneHandOff}, from which the {@link
+ * CacheAsideInterceptor} continues.
  */
 @ApplicationScoped
 public class FreshHits {
@@ -24,6 +26,7 @@ public class FreshHits {
   @Inject CacheMetrics metrics;
   @Inject CachedMethods methods;
   @Inject FastLaneHandOff handOff;
+  @Inject EarlyRefreshes refreshes;
 
   /** What one look at memcached found: the JSON to answer with, or what the slow lane gets. */
   record Lookup(String json, Prefetched leftOver) {}
@@ -33,19 +36,23 @@ public class FreshHits {
    * method's arguments, as for a call), or null: then call the method in the same request.
    */
   public String json(Method cachedMethod, Object... arguments) {
-    Lookup lookup = lookup(cachedMethod, arguments);
+    Lookup lookup = lookup(true, cachedMethod, arguments);
     if (lookup.json() == null) {
       handOff.leave(lookup.leftOver());
     }
     return lookup.json();
   }
 
-  /** Whether that entry is fresh now; for callers outside an HTTP request (the warm-up). */
+  /**
+   * Whether that entry is fresh now (not due for a refresh); for callers outside an HTTP request
+   * (the warm-up), which never claim a refresh.
+   */
   public boolean isFresh(Method cachedMethod, Object... arguments) {
-    return lookup(cachedMethod, arguments).json() != null;
+    return lookup(false, cachedMethod, arguments).json() != null;
   }
 
-  Lookup lookup(Method cachedMethod, Object... arguments) {
+  /** One read; {@code refreshing}: this read may claim a refresh that is due (and then do it). */
+  Lookup lookup(boolean refreshing, Method cachedMethod, Object... arguments) {
     CachedMethod method = methods.describe(cachedMethod);
     String key = method.key(arguments);
     Found found;
@@ -58,8 +65,12 @@ public class FreshHits {
       return new Lookup(null, new Prefetched(key, found, false, false, 0));
     }
     boolean refreshDue = found.entry().refreshDue(System.currentTimeMillis());
-    if (refreshDue || CachedMethod.NEGATIVE.equals(found.entry().json())) {
-      return new Lookup(null, new Prefetched(key, found, refreshDue, false, 0));
+    if (refreshDue && !refreshing) {
+      return new Lookup(null, null);
+    }
+    boolean claimed = refreshDue && refreshes.claim(key);
+    if (claimed || CachedMethod.NEGATIVE.equals(found.entry().json())) {
+      return new Lookup(null, new Prefetched(key, found, claimed, false, 0));
     }
     metrics.of(method.namespace()).hits().inc();
     return new Lookup(found.entry().json(), null);

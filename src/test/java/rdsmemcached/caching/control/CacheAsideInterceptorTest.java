@@ -68,11 +68,20 @@ class CacheAsideInterceptorTest {
 
   final AtomicInteger queries = new AtomicInteger();
 
+  /** This instance's early refreshes; another instance has its own. */
+  final EarlyRefreshes refreshes = EarlyRefreshesTest.refreshes(new AtomicLong());
+
   final CacheAsideInterceptor cut = interceptor();
 
   /** Another request in this JVM: its own request-scoped status, the application's beans shared. */
   CacheAsideInterceptor interceptor() {
+    return interceptor(refreshes);
+  }
+
+  /** A request in the instance whose early refreshes are {@code instance}'s. */
+  CacheAsideInterceptor interceptor(EarlyRefreshes instance) {
     var interceptor = new CacheAsideInterceptor();
+    interceptor.refreshes = instance;
     interceptor.entries = entries;
     interceptor.status = new CacheStatus();
     interceptor.metrics = metrics;
@@ -270,6 +279,33 @@ class CacheAsideInterceptorTest {
     assertEquals(1, queries.get(), "one refresh");
     assertEquals(1, metrics.count("earlyRefreshes"));
     assertEquals("\"fresh\"", storedJson());
+  }
+
+  @Test
+  void aReadDueWhileAnotherInstanceRefreshesAsksForTheLeaseOnceThenServesTheCachedValue()
+      throws Exception {
+    memcached.put(KEY, expiring("old"), TTL);
+    memcached.put(KEY + CacheEntries.REFRESH_SUFFIX, "another instance", LEASE);
+    var elsewhere = EarlyRefreshesTest.refreshes(new AtomicLong());
+    assertEquals("old", find(interceptor(elsewhere), this::database));
+    assertEquals("old", find(interceptor(elsewhere), this::database));
+    assertEquals(1, memcached.count(ADD), "the second read knew the lease was taken");
+    assertEquals(0, queries.get());
+    assertEquals(2, metrics.count("hits"));
+  }
+
+  @Test
+  void aRefreshThatStoredReleasesItsClaim() throws Exception {
+    memcached.put(KEY, expiring("old"), TTL);
+    assertEquals("fresh", find(cut, this::database));
+    assertFalse(refreshes.claimed(KEY));
+  }
+
+  @Test
+  void aRefreshWhoseLoadFailedKeepsItsClaimLikeItsLease() throws Exception {
+    memcached.put(KEY, expiring("old"), TTL);
+    assertEquals("old", find(cut, CacheAsideInterceptorTest::databaseDown));
+    assertTrue(refreshes.claimed(KEY), "not tried again by every read until the lease's time");
   }
 
   @Test

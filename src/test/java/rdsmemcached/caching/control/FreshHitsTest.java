@@ -10,6 +10,7 @@ import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import rdsmemcached.caching.boundary.CacheAside;
@@ -54,6 +55,7 @@ class FreshHitsTest {
     cut.metrics = metrics;
     cut.methods = new CachedMethods();
     cut.handOff = handOff;
+    cut.refreshes = EarlyRefreshesTest.refreshes(new AtomicLong());
     key = cut.methods.describe(find).key(new Object[] {7L});
   }
 
@@ -92,12 +94,37 @@ class FreshHitsTest {
   }
 
   @Test
-  void anExpiredEntryIsHandedOffDueForRefresh() {
+  void anExpiredEntryIsHandedOffDueForRefreshToOneReadTheOthersAreAnsweredHere() {
     stored.put(key, StoredEntry.value(System.currentTimeMillis() - 1, 0, JSON));
     assertNull(cut.json(find, 7L));
     var left = handOff.take(key);
     assertTrue(left.refreshDue());
     assertEquals(JSON, left.found().entry().json());
+
+    assertEquals(JSON, cut.json(find, 7L), "the refresh is claimed: served the entry read");
+    assertNull(handOff.take(key));
+    assertEquals(1, metrics.count("hits"));
+
+    cut.refreshes.release(key);
+    assertNull(cut.json(find, 7L), "released (a refresh that did not store): claimed again");
+    assertTrue(handOff.take(key).refreshDue());
+  }
+
+  @Test
+  void aNegativeEntryDueForRefreshIsHandedOffClaimedOnce() {
+    stored.put(key, StoredEntry.value(System.currentTimeMillis() - 1, 0, CachedMethod.NEGATIVE));
+    assertNull(cut.json(find, 7L));
+    assertTrue(handOff.take(key).refreshDue());
+    assertNull(cut.json(find, 7L), "the interceptor answers negative entries");
+    assertFalse(handOff.take(key).refreshDue(), "but this read does not refresh it");
+  }
+
+  @Test
+  void theWarmUpsLookAtAnEntryDueForRefreshClaimsNothing() {
+    stored.put(key, StoredEntry.value(System.currentTimeMillis() - 1, 0, JSON));
+    assertFalse(cut.isFresh(find, 7L));
+    assertFalse(cut.refreshes.claimed(key));
+    assertNull(handOff.take(key));
   }
 
   @Test

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * SHUTDOWN_PORT (the other tests keep their two instances): the request in flight finishes, new
  * ones get 503 problem+json, readiness turns DOWN while liveness stays UP, the memcached client is
  * closed, and the JVM exits by itself within the grace. Started with {@code BIND_CPUS=1}, it also
- * shows start-payara.sh binding the JVM to one CPU.
+ * shows start-payara.sh binding the JVM to one CPU; started with {@code /cache/1} cached, as an
+ * instance joining a fleet is, it shows the self warm-up that runs before readiness.
  */
 @ExtendWith(Stack.Required.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,6 +48,7 @@ class ShutdownIT {
   static URI base;
   static Path log;
   static Path pidFile;
+  static String readyBody;
 
   @BeforeAll
   static void startAnInstanceToStop() throws IOException {
@@ -65,6 +67,8 @@ class ShutdownIT {
     start.environment().put("SLOW_QUERY_SECONDS", Long.toString(SLOW_QUERY_SECONDS));
     start.environment().put("SHUTDOWN_GRACE_SECONDS", Long.toString(GRACE_SECONDS));
     start.environment().put("BIND_CPUS", "1");
+    // the key the warm-up reads (WARMUP_ID=1) is cached by the stack's instance: the warm-up runs
+    assertEquals(200, Stack.get("/cache/1").statusCode());
     payara = start.start();
     // start-payara.sh execs java: this is the JVM's pid. bin/test kills it if this test cannot.
     Files.writeString(pidFile, Long.toString(payara.pid()));
@@ -99,8 +103,22 @@ class ShutdownIT {
         .orElseThrow();
   }
 
+  /**
+   * Readiness said UP after the hits and the early refresh one of them ran (a 3 s load here, within
+   * the warm-up's 5 s and the 5 s it may wait for the refresh): nothing is in flight any more.
+   */
   @Test
   @Order(2)
+  void theWarmUpSentItselfHitsAndRefreshedTheEntryOnceBeforeReadiness() {
+    assertTrue(readyBody.matches("(?s).*\"state\":\"done: [1-9]\\d* requests in .*"), readyBody);
+    assertTrue(readyBody.contains("\"refresh\":\"answered "), readyBody);
+    Matcher inFlight = IN_FLIGHT.matcher(readyBody);
+    assertTrue(inFlight.find(), readyBody);
+    assertEquals("0", inFlight.group(1), readyBody);
+  }
+
+  @Test
+  @Order(3)
   void sigtermFinishesTheRequestInFlightRefusesNewOnesAndExits() throws Exception {
     assertEquals(CUSTOMER_1, Stack.get(at("/db/1")).body(), "before SIGTERM");
 
@@ -175,7 +193,9 @@ class ShutdownIT {
         throw new IllegalStateException("Payara Micro exited on start, see " + log);
       }
       try {
-        if (Stack.get(at("/health/ready")).statusCode() == 200) {
+        var ready = Stack.get(at("/health/ready"));
+        if (ready.statusCode() == 200) {
+          readyBody = ready.body();
           return;
         }
       } catch (IllegalStateException notListeningYet) {

@@ -318,7 +318,6 @@ public class CacheAsideInterceptor {
     } catch (Exception loadFailed) {
       return hit(method, found, counters); // the claim stays until the lease's time, as the lease
     }
-    refreshes.release(key);
     long took = System.nanoTime() - started;
     counters.loaded(took);
     try {
@@ -331,6 +330,7 @@ public class CacheAsideInterceptor {
     } catch (CacheUnavailableException down) {
       // the entry read stays until it expires
     }
+    refreshes.release(key);
     return new Loaded(result, true, CacheOutcome.MISS);
   }
 

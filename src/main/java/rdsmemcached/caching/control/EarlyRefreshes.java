@@ -2,6 +2,7 @@ package rdsmemcached.caching.control;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -35,6 +36,29 @@ public class EarlyRefreshes {
   LongSupplier clock = System::nanoTime;
 
   private final ConcurrentHashMap<String, Long> claimedUntil = new ConcurrentHashMap<>();
+
+  /** Keys whose next read on the fast lane refreshes them, due or not (the warm-up's). */
+  private final Set<String> asked = ConcurrentHashMap.newKeySet();
+
+  /** The next read of {@code key} on the fast lane refreshes it, if it can claim the refresh. */
+  void refreshNext(String key) {
+    asked.add(key);
+  }
+
+  /** Whether a refresh of {@code key} was asked of this read; true for one read. */
+  boolean asked(String key) {
+    return !asked.isEmpty() && asked.remove(key);
+  }
+
+  /** Whether a refresh asked for is still waiting for a read to make it. */
+  boolean isAsked(String key) {
+    return asked.contains(key);
+  }
+
+  /** Whether a refresh asked for is still to come or running (claimed and not stored yet). */
+  boolean refreshing(String key) {
+    return asked.contains(key) || claimed(key);
+  }
 
   /**
    * Whether this read refreshes {@code key}: true for one read per key until the claim is released

@@ -51,6 +51,24 @@ public class FreshHits {
     return lookup(false, cachedMethod, arguments).json() != null;
   }
 
+  /**
+   * The next read of that entry on the fast lane refreshes it early, whatever its age (the warm-up
+   * runs the load path once this way); {@link #refreshing} tells when that refresh has stored.
+   */
+  public void refreshNext(Method cachedMethod, Object... arguments) {
+    refreshes.refreshNext(methods.describe(cachedMethod).key(arguments));
+  }
+
+  /** Whether a refresh asked for by {@link #refreshNext} is still to come or running. */
+  public boolean refreshing(Method cachedMethod, Object... arguments) {
+    return refreshes.refreshing(methods.describe(cachedMethod).key(arguments));
+  }
+
+  /** Whether a refresh asked for by {@link #refreshNext} is still waiting for a read to make it. */
+  public boolean refreshAsked(Method cachedMethod, Object... arguments) {
+    return refreshes.isAsked(methods.describe(cachedMethod).key(arguments));
+  }
+
   /** One read; {@code refreshing}: this read may claim a refresh that is due (and then do it). */
   Lookup lookup(boolean refreshing, Method cachedMethod, Object... arguments) {
     CachedMethod method = methods.describe(cachedMethod);
@@ -64,7 +82,9 @@ public class FreshHits {
     if (found == null || found.entry().isLease()) {
       return new Lookup(null, new Prefetched(key, found, false, false, 0));
     }
-    boolean refreshDue = found.entry().refreshDue(System.currentTimeMillis());
+    boolean refreshDue =
+        (refreshing && refreshes.asked(key))
+            || found.entry().refreshDue(System.currentTimeMillis());
     if (refreshDue && !refreshing) {
       return new Lookup(null, null);
     }

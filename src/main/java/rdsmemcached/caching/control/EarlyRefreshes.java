@@ -55,11 +55,6 @@ public class EarlyRefreshes {
     return asked.contains(key);
   }
 
-  /** Whether a refresh asked for is still to come or running (claimed and not stored yet). */
-  boolean refreshing(String key) {
-    return asked.contains(key) || claimed(key);
-  }
-
   /**
    * Whether this read refreshes {@code key}: true for one read per key until the claim is released
    * or its lease's time has passed; false while another read holds it.

@@ -53,15 +53,10 @@ public class FreshHits {
 
   /**
    * The next read of that entry on the fast lane refreshes it early, whatever its age (the warm-up
-   * runs the load path once this way); {@link #refreshing} tells when that refresh has stored.
+   * runs the load path once this way); {@link #refreshAsked} tells whether a read has taken it.
    */
   public void refreshNext(Method cachedMethod, Object... arguments) {
     refreshes.refreshNext(methods.describe(cachedMethod).key(arguments));
-  }
-
-  /** Whether a refresh asked for by {@link #refreshNext} is still to come or running. */
-  public boolean refreshing(Method cachedMethod, Object... arguments) {
-    return refreshes.refreshing(methods.describe(cachedMethod).key(arguments));
   }
 
   /** Whether a refresh asked for by {@link #refreshNext} is still waiting for a read to make it. */

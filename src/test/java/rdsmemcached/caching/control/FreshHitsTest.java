@@ -122,16 +122,18 @@ class FreshHitsTest {
   @Test
   void aRefreshAskedForIsMadeByTheNextReadOfAFreshEntryOnce() {
     stored.put(key, StoredEntry.value(FAR, 0, JSON));
-    assertFalse(cut.refreshing(find, 7L));
+    assertFalse(cut.refreshAsked(find, 7L));
     cut.refreshNext(find, 7L);
-    assertTrue(cut.refreshing(find, 7L), "asked");
+    assertTrue(cut.refreshAsked(find, 7L), "asked");
     assertTrue(cut.isFresh(find, 7L), "the warm-up's own look does not take it");
+    assertTrue(cut.refreshAsked(find, 7L));
     assertNull(cut.json(find, 7L));
     assertTrue(handOff.take(key).refreshDue(), "this read refreshes");
-    assertTrue(cut.refreshing(find, 7L), "claimed, not stored yet");
+    assertFalse(cut.refreshAsked(find, 7L), "taken");
+    assertTrue(cut.refreshes.claimed(key), "claimed, not stored yet");
     assertEquals(JSON, cut.json(find, 7L), "the next read is a hit again");
     cut.refreshes.release(key); // the interceptor, once the refresh stored
-    assertFalse(cut.refreshing(find, 7L));
+    assertFalse(cut.refreshes.claimed(key));
   }
 
   @Test

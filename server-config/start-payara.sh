@@ -88,6 +88,50 @@ if [ -n "$want" ] && cpus=$(cpu_list "$want") && [ -n "$cpus" ]; then
     echo "start-payara.sh: BIND_CPUS wants CPU $cpus, but taskset (util-linux) is not installed: unbound" >&2
   fi
 fi
+# HEAP: the Java heap, fixed (-Xms = -Xmx). "auto" (the default): half the memory limit of this
+# process's cgroup, at least 128m; 256m (the original 512 MiB task's) when there is none, as for
+# bin/run and the tests; a size (e.g. 512m, 1g): that size. Measured on a simulated 0.5 vCPU / 1 GiB
+# task, hits beside 256 connections of misses: p99 309 ms with the 512 MiB task's heap (128-256m),
+# 112 ms with 512m; fewer young collections for the misses' in-flight objects to survive
+# (docs/benchmarks.md). Terraform sets it from the task's memory, like JIT and BIND_CPUS.
+# memory_limit_mib: the lowest memory limit of this process's cgroup and its parents, in MiB;
+# nothing when none is below the machine's memory.
+memory_limit_mib() {
+  if [ -r /sys/fs/cgroup/cgroup.controllers ]; then
+    dir=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
+    while :; do
+      [ ! -r "$dir/memory.max" ] || cat "$dir/memory.max"
+      case "$dir" in /sys/fs/cgroup | /sys/fs/cgroup/ | /sys/fs | '') break ;; esac
+      dir=${dir%/*}
+    done
+  else
+    path=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/self/cgroup 2>/dev/null)
+    for where in "/sys/fs/cgroup/memory$path" /sys/fs/cgroup/memory; do
+      if [ -r "$where/memory.stat" ]; then
+        # v1: the limit in force, its parents' included
+        awk '$1 == "hierarchical_memory_limit" { print $2 }' "$where/memory.stat"
+        break
+      fi
+    done
+  fi | awk -v total="$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)" '
+    $1 ~ /^[0-9]+$/ && $1 + 0 < total + 0 && (low == "" || $1 + 0 < low + 0) { low = $1 }
+    END { if (low != "") print int(low / 1048576) }'
+}
+case "${HEAP:-auto}" in
+  auto)
+    limit=$(memory_limit_mib || true)
+    if [ -z "$limit" ]; then heap=256m
+    elif [ "$limit" -ge 256 ]; then heap=$((limit / 2))m
+    else heap=128m
+    fi ;;
+  *) heap=$HEAP ;;
+esac
+case "$heap" in
+  [1-9]*[mMgG]) case "${heap%?}" in *[!0-9]*) heap="" ;; esac ;;
+  *) heap="" ;;
+esac
+[ -n "$heap" ] || { echo "HEAP must be auto or a size such as 512m or 1g (is: $HEAP)" >&2; exit 64; }
+jvm_options="-Xms$heap -Xmx$heap $jvm_options"
 # --maxHttpThreads: a post-boot "set" of the http-thread-pool's size was silently not applied (a
 # thread dump showed Payara's 200 workers with HTTP_THREADS=32).
 # shellcheck disable=SC2086 # word splitting of the binding and option lists is intended

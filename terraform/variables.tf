@@ -173,7 +173,7 @@ variable "task_cpu" {
 }
 
 variable "task_memory" {
-  description = "Fargate task memory in MiB: 1024 is the smallest Fargate allows with 512 CPU units (peak anonymous memory measured: 271 MiB at 0.5 vCPU, 284 MiB at 0.25, about 320 MiB at 1 vCPU; the heap is 256 MiB)."
+  description = "Fargate task memory in MiB: 1024 is the smallest Fargate allows with 512 CPU units (peak anonymous memory measured: 271 MiB at 0.5 vCPU, 284 MiB at 0.25, about 320 MiB at 1 vCPU, with a 256 MiB heap); the Java heap is half of it (HEAP)."
   type        = number
   default     = 1024
 }

@@ -179,6 +179,10 @@ run "image_tag_task_size_and_extra_environment" {
     error_message = "A 1 vCPU task binds the JVM to one CPU (BIND_CPUS=1)."
   }
   assert {
+    condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["HEAP"] == "1024m"
+    error_message = "The Java heap follows the task's memory: half of 2 GiB (HEAP=1024m)."
+  }
+  assert {
     condition     = { for e in jsondecode(aws_ecs_task_definition.app.container_definitions)[0].environment : e.name => e.value }["CACHE_TTL_SECONDS"] == "60"
     error_message = "extra_environment must reach the container."
   }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,9 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * SIGTERM, as ECS and docker stop send it, against a Payara Micro of this test's own on
  * SHUTDOWN_PORT (the other tests keep their two instances): the request in flight finishes, new
  * ones get 503 problem+json, readiness turns DOWN while liveness stays UP, the memcached client is
- * closed, and the JVM exits by itself within the grace. Started with {@code BIND_CPUS=1}, it also
- * shows start-payara.sh binding the JVM to one CPU; started with {@code /cache/1} cached, as an
- * instance joining a fleet is, it shows the self warm-up that runs before readiness.
+ * closed, and the JVM exits by itself within the grace. Started with {@code BIND_CPUS=1} and {@code
+ * HEAP=320m}, it also shows start-payara.sh binding the JVM to one CPU and fixing its heap; started
+ * with {@code /cache/1} cached, as an instance joining a fleet is, it shows the self warm-up that
+ * runs before readiness.
  */
 @ExtendWith(Stack.Required.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -67,6 +69,8 @@ class ShutdownIT {
     start.environment().put("SLOW_QUERY_SECONDS", Long.toString(SLOW_QUERY_SECONDS));
     start.environment().put("SHUTDOWN_GRACE_SECONDS", Long.toString(GRACE_SECONDS));
     start.environment().put("BIND_CPUS", "1");
+    start.environment().put("HEAP", "320m");
+    start.environment().remove("JAVA_OPTS"); // the heap checked below is HEAP's alone
     // the key the warm-up reads (WARMUP_ID=1) is cached by the stack's instance: the warm-up runs
     assertEquals(200, Stack.get("/cache/1").statusCode());
     payara = start.start();
@@ -93,6 +97,21 @@ class ShutdownIT {
     String ours = allowedCpus(ProcessHandle.current().pid());
     String first = ours.split("[,-]")[0];
     assertEquals(first, allowedCpus(payara.pid()), "BIND_CPUS=1, this process may use " + ours);
+  }
+
+  /**
+   * HEAP sets the heap's initial and maximum size both, ahead of JAVA_OPTS (which may still win).
+   */
+  @Test
+  @Order(1)
+  void heapFixesTheJvmsHeapAtThatSize() throws IOException {
+    List<String> args =
+        List.of(
+            Files.readString(Path.of("/proc", Long.toString(payara.pid()), "cmdline")).split("\0"));
+    assertTrue(args.contains("-Xms320m") && args.contains("-Xmx320m"), String.join(" ", args));
+    assertFalse(
+        args.stream().anyMatch(a -> a.startsWith("-Xmx") && !a.equals("-Xmx320m")),
+        String.join(" ", args));
   }
 
   static String allowedCpus(long pid) throws IOException {

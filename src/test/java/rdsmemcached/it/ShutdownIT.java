@@ -123,8 +123,9 @@ class ShutdownIT {
   }
 
   /**
-   * Readiness said UP after the hits and the early refresh one of them ran (a 3 s load here, within
-   * the warm-up's 5 s and the 5 s it may wait for the refresh): nothing is in flight any more.
+   * Readiness said UP after the hits and the early refresh (a 3 s load here: it is answered while
+   * the warm-up's 5 s of hits run, within the 15 s readiness may wait for it): nothing is in flight
+   * any more.
    */
   @Test
   @Order(2)

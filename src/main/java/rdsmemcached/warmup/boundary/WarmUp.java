@@ -29,6 +29,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import rdsmemcached.caching.control.FreshHits;
 import rdsmemcached.customers.boundary.CacheHitFilter;
+import rdsmemcached.loads.control.LoadSlots;
 
 /**
  * Readiness after a self warm-up: before the load balancer sends traffic, the instance sends itself
@@ -42,9 +43,11 @@ import rdsmemcached.customers.boundary.CacheHitFilter;
  * the CAS swap), run now rather than minutes into traffic, when the key first comes due. Measured
  * in a simulated 0.25 vCPU task: that first refresh loaded about 500 classes and compiled about 280
  * methods within 5 s (JFR); in seven of eight runs without this, the 30 s of load around it had a
- * p99 of 1.4–3.0 s (one request 7 s); in the two runs with it, no 30 s above 82 ms. It costs each
- * start one load from the database, waited for at most {@value #REFRESH_WAIT_FACTOR} × {@code
- * WARMUP_SECONDS}.
+ * p99 of 1.4–3.0 s (one request 7 s); in the runs with it, no 30 s above 82 ms. The hits start once
+ * the refresh's load holds its slot (the code before the query has run), so they run while the
+ * database answers; readiness then waits for the refresh's answer, at most {@value
+ * #REFRESH_WAIT_FACTOR} × {@code WARMUP_SECONDS} from when it was sent. It costs each start one
+ * load from the database.
  *
  * <p>Only when that id's entry is already fresh in memcached (a fleet scaling out, a redeploy):
  * then the warm-up's hits are hits. With a cold cache there is no hot path to protect yet and
@@ -56,7 +59,7 @@ public class WarmUp implements HealthCheck {
 
   static final System.Logger LOG = System.getLogger(WarmUp.class.getName());
   static final int CONCURRENCY = 8;
-  static final int REFRESH_WAIT_FACTOR = 2;
+  static final int REFRESH_WAIT_FACTOR = 3;
 
   @Inject
   @ConfigProperty(name = "WARMUP_SECONDS")
@@ -71,6 +74,7 @@ public class WarmUp implements HealthCheck {
   int port;
 
   @Inject FreshHits hits;
+  @Inject LoadSlots slots;
   @Inject MemcachedClientIF memcached;
 
   @Resource ManagedExecutorService executor;
@@ -108,9 +112,11 @@ public class WarmUp implements HealthCheck {
       awaitListener();
       state = "refreshing";
       long started = System.nanoTime();
+      long refreshDue = started + TimeUnit.SECONDS.toNanos((long) REFRESH_WAIT_FACTOR * seconds);
       hits.refreshNext(CacheHitFilter.FIND_CACHED, id);
       refresh = "asked";
-      awaitRefresh(executor.submit(this::refreshOnce));
+      Future<?> refreshing = executor.submit(this::refreshOnce);
+      awaitLoadStarted(refreshing, refreshDue);
       state = "running";
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       List<Future<?>> clients = new ArrayList<>();
@@ -120,6 +126,7 @@ public class WarmUp implements HealthCheck {
       for (Future<?> client : clients) {
         client.get(seconds + 5L, TimeUnit.SECONDS);
       }
+      awaitRefresh(refreshing, refreshDue);
       finish(
           "done: "
               + requests.get()
@@ -240,15 +247,26 @@ public class WarmUp implements HealthCheck {
   }
 
   /**
-   * Waits for the refreshing request's answer at most {@link #REFRESH_WAIT_FACTOR} × {@code
-   * WARMUP_SECONDS}; then the hits start anyway (its load may be slow: the query itself, a database
-   * that is down).
+   * Waits until the refreshing request's load holds its slot (everything before the query has run:
+   * the slow lane, the EJB call, the interceptor, the lease), or it has ended, or {@code due}.
    */
-  private void awaitRefresh(Future<?> refreshed) throws InterruptedException {
+  private void awaitLoadStarted(Future<?> refreshing, long due) throws InterruptedException {
+    while (!refreshing.isDone() && slots.inFlight() == 0 && System.nanoTime() - due < 0) {
+      Thread.sleep(10);
+    }
+  }
+
+  /**
+   * Waits for the refreshing request's answer until {@code due} ({@link #REFRESH_WAIT_FACTOR} ×
+   * {@code WARMUP_SECONDS} after it was sent); then readiness goes on anyway (its load may be slow:
+   * the query itself, a database that is down).
+   */
+  private void awaitRefresh(Future<?> refreshed, long due) throws InterruptedException {
     try {
-      refreshed.get(REFRESH_WAIT_FACTOR * seconds, TimeUnit.SECONDS);
+      refreshed.get(Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException stillLoading) {
-      refresh = "not answered in " + REFRESH_WAIT_FACTOR * seconds + " s (the hits went on)";
+      refresh =
+          "not answered in " + REFRESH_WAIT_FACTOR * seconds + " s (readiness went on without it)";
     } catch (ExecutionException failed) {
       refresh = "failed: " + failed.getCause();
     }

@@ -91,9 +91,9 @@ fi
 # HEAP: the Java heap, fixed (-Xms = -Xmx). "auto" (the default): half the memory limit of this
 # process's cgroup, at least 128m; 256m (the original 512 MiB task's) when there is none, as for
 # bin/run and the tests; a size (e.g. 512m, 1g): that size. Measured on a simulated 0.5 vCPU / 1 GiB
-# task, hits beside 256 connections of misses: p99 309 ms with the 512 MiB task's heap (128-256m),
-# 112 ms with 512m; fewer young collections for the misses' in-flight objects to survive
-# (docs/benchmarks.md). Terraform sets it from the task's memory, like JIT and BIND_CPUS.
+# task, hits beside 256 connections of misses: p99 293-309 ms with the 512 MiB task's heap
+# (128-256m), 112-170 ms with 512m, two runs each (docs/benchmarks.md). Terraform sets it from the
+# task's memory, like JIT and BIND_CPUS.
 # memory_limit_mib: the lowest memory limit of this process's cgroup and its parents, in MiB;
 # nothing when none is below the machine's memory.
 memory_limit_mib() {

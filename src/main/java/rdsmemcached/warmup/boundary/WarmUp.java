@@ -115,7 +115,7 @@ public class WarmUp implements HealthCheck {
       long refreshDue = started + TimeUnit.SECONDS.toNanos((long) REFRESH_WAIT_FACTOR * seconds);
       hits.refreshNext(CacheHitFilter.FIND_CACHED, id);
       refresh = "asked";
-      Future<?> refreshing = executor.submit(this::refreshOnce);
+      Future<?> refreshing = executor.submit(() -> refreshOnce(refreshDue));
       awaitLoadStarted(refreshing, refreshDue);
       state = "running";
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -209,14 +209,13 @@ public class WarmUp implements HealthCheck {
   /**
    * One {@code GET /cache/{id}} with the entry's refresh asked for, before the hits (so that this
    * request is the one that refreshes); sent again while the application does not serve yet (Payara
-   * answers 500 for about half a second after the port opens).
+   * answers 500 for about half a second after the port opens), until {@code giveUp}.
    */
-  private void refreshOnce() {
+  private void refreshOnce(long giveUp) {
     byte[] request =
         ("GET /cache/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII);
     long started = System.nanoTime();
-    long giveUp = started + TimeUnit.SECONDS.toNanos(REFRESH_WAIT_FACTOR * seconds);
     while (true) {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
         socket.setSoTimeout((int) TimeUnit.MINUTES.toMillis(2));

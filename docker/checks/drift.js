@@ -113,6 +113,16 @@ if (run) {
   for (const name of env.keys()) {
     check(pathOverrides.includes(name), `${rel(dockerfilePath)}: ENV ${name} is not one of start-payara.sh's path overrides (${pathOverrides.join(", ")}); settings come from the environment`);
   }
+  // the class-data archive is made in the run stage, by its JVM, after the WAR is in place
+  if (env.has("CDS_ARCHIVE")) {
+    const runs = of(run, "RUN").map(argsOf);
+    const train = runs.findIndex((r) => r.includes(`${configDir}/cds-train.sh`));
+    check(train >= 0, `${rel(dockerfilePath)}: CDS_ARCHIVE is set, but no RUN of ${configDir}/cds-train.sh in the run stage makes it`);
+    const all = run.instructions;
+    const trainAt = all.findIndex((i) => i.getKeyword() === "RUN" && argsOf(i).includes("cds-train.sh"));
+    const lastCopy = all.map((i) => i.getKeyword()).lastIndexOf("COPY");
+    check(trainAt > lastCopy, `${rel(dockerfilePath)}: cds-train.sh runs before the last COPY; the archive must be made from what the image runs`);
+  }
   const copiedTo = (artifact) => copies.find((c) => c.from && c.src.some((s) => s.endsWith(artifact)))?.dest;
   check(env.get("PAYARA_MICRO_JAR") === "/opt/payara/payara-micro.jar", `${rel(dockerfilePath)}: PAYARA_MICRO_JAR is not the base image's /opt/payara/payara-micro.jar`);
   check(env.get("APP_WAR") && env.get("APP_WAR") === copiedTo("target/rds-memcached.war"), `${rel(dockerfilePath)}: APP_WAR is not where the WAR is copied`);

@@ -31,9 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * SHUTDOWN_PORT (the other tests keep their two instances): the request in flight finishes, new
  * ones get 503 problem+json, readiness turns DOWN while liveness stays UP, the memcached client is
  * closed, and the JVM exits by itself within the grace. Started with {@code BIND_CPUS=1} and {@code
- * HEAP=320m}, it also shows start-payara.sh binding the JVM to one CPU and fixing its heap; started
- * with {@code /cache/1} cached, as an instance joining a fleet is, it shows the self warm-up that
- * runs before readiness.
+ * HEAP=320m}, it also shows start-payara.sh binding the JVM to one CPU and fixing its heap, and
+ * mapping the class-data archive bin/it-stack made with server-config/cds-train.sh; started with
+ * {@code /cache/1} cached, as an instance joining a fleet is, it shows the self warm-up that runs
+ * before readiness.
  */
 @ExtendWith(Stack.Required.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -112,6 +113,31 @@ class ShutdownIT {
     assertFalse(
         args.stream().anyMatch(a -> a.startsWith("-Xmx") && !a.equals("-Xmx320m")),
         String.join(" ", args));
+  }
+
+  /**
+   * The class-data archive bin/it-stack made (server-config/cds-train.sh, as the image's build
+   * does) is named on the command line and mapped by the JVM: a JVM that refuses an archive (made
+   * by another JVM, for another payara-micro.jar, with other flags) warns, starts without it and
+   * does not keep it mapped.
+   */
+  @Test
+  @Order(1)
+  void theJvmMapsTheClassDataArchive() throws IOException {
+    Path archive = Path.of(Stack.env("PROJECT_DIR"), "target", "cds", "app.jsa").toRealPath();
+    List<String> args =
+        List.of(
+            Files.readString(Path.of("/proc", Long.toString(payara.pid()), "cmdline")).split("\0"));
+    String named =
+        args.stream()
+            .filter(a -> a.startsWith("-XX:SharedArchiveFile="))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no -XX:SharedArchiveFile: " + args));
+    assertEquals(archive, Path.of(named.substring(named.indexOf('=') + 1)).toRealPath());
+    List<String> maps = Files.readAllLines(Path.of("/proc", Long.toString(payara.pid()), "maps"));
+    assertTrue(
+        maps.stream().anyMatch(line -> line.endsWith(" " + archive)),
+        "the JVM did not map " + archive + "; its log: " + log);
   }
 
   static String allowedCpus(long pid) throws IOException {

@@ -39,6 +39,7 @@ trap 'kill -KILL "$pid" 2>/dev/null || true' EXIT
 # get PATH: the status line of GET PATH, "-" when there is no answer within 15 s. bash's /dev/tcp:
 # the image has neither curl nor wget.
 get() {
+  # shellcheck disable=SC2016 # $1 and $2 are the inner bash's arguments
   timeout 15 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET %s HTTP/1.0\r\n\r\n" "$2" >&3 &&
     head -n 1 <&3 | tr -d "\r"' _ "$port" "$1" 2>/dev/null || echo -
 }

@@ -134,9 +134,10 @@ esac
 jvm_options="-Xms$heap -Xmx$heap $jvm_options"
 # CDS_ARCHIVE: the class-data archive server-config/cds-train.sh makes (default target/cds/app.jsa,
 # the image's is made in its build), mapped when it exists; "none": no archive. Measured on a
-# simulated 0.5 vCPU task: Payara Micro's own start 3-4 s shorter (docs/benchmarks.md). One made by
-# another JVM or for another payara-micro.jar is refused by the JVM with a warning, and it starts
-# without. A missing archive is said only when CDS_ARCHIVE names it (bin/run makes none).
+# simulated 0.5 vCPU task: Payara Micro's own start shorter in each of 19 pairs of starts, by 2.9 s
+# in the median; 7-8 s at 0.25 vCPU (docs/benchmarks.md). One made by another JVM or for another
+# payara-micro.jar is refused by the JVM with a warning, and it starts without. A missing archive
+# is said only when CDS_ARCHIVE names it (bin/run makes none).
 cds_named=${CDS_ARCHIVE:+yes}
 : "${CDS_ARCHIVE:=$target/cds/app.jsa}"
 case "$CDS_ARCHIVE" in

@@ -6,9 +6,10 @@
 #
 #   server-config/cds-train.sh [ARCHIVE]    (default: $CDS_ARCHIVE, else target/cds/app.jsa)
 #
-# Why: on a simulated 0.5 vCPU Fargate task, Payara Micro's own start took 20-28 s, most of it
-# loading, verifying and linking some 15,000 classes; with the archive about 10,000 of them come
-# mapped and verified from it (docs/benchmarks.md has the figures). The archive is valid only for
+# Why: on a simulated 0.5 vCPU Fargate task, Payara Micro's own start took 15-28 s; unconstrained,
+# 5.9 s of its 15.1 s went to loading, verifying and linking some 15,000 classes. With the archive
+# about 10,000 of them come loaded and verified from it, and the start at 0.5 vCPU was shorter in
+# each of 19 pairs of starts, by 2.9 s in the median (docs/benchmarks.md). The archive is valid only for
 # the JVM build, JVM flags and payara-micro.jar it was made with: the Docker image makes it in its
 # own final stage (docker/Dockerfile), bin/fargate and bin/it-stack make theirs before they start
 # the service. With another JVM or jar the JVM says so in a warning and starts without it.
@@ -16,7 +17,8 @@
 # The training instance talks to no database and no memcached: both point at a closed port
 # (127.0.0.1:1), so it changes nothing in a running stack, and the archive is the same wherever it
 # is made (the image's build has neither). Its requests take the error paths, which load classes
-# too. CDS_TRAIN_PORT (18089): where it listens meanwhile.
+# too. CDS_TRAIN_PORT (18089): where it listens meanwhile; CDS_TRAIN_READY_SECONDS (300): how long
+# it may take to become live. Other settings (JAVA_OPTS, HEAP, ...) reach start-payara.sh as usual.
 set -euo pipefail
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 archive=${1:-${CDS_ARCHIVE:-$here/../target/cds/app.jsa}}

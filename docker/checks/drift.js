@@ -115,13 +115,10 @@ if (run) {
   }
   // the class-data archive is made in the run stage, by its JVM, after the WAR is in place
   if (env.has("CDS_ARCHIVE")) {
-    const runs = of(run, "RUN").map(argsOf);
-    const train = runs.findIndex((r) => r.includes(`${configDir}/cds-train.sh`));
-    check(train >= 0, `${rel(dockerfilePath)}: CDS_ARCHIVE is set, but no RUN of ${configDir}/cds-train.sh in the run stage makes it`);
-    const all = run.instructions;
-    const trainAt = all.findIndex((i) => i.getKeyword() === "RUN" && argsOf(i).includes("cds-train.sh"));
-    const lastCopy = all.map((i) => i.getKeyword()).lastIndexOf("COPY");
-    check(trainAt > lastCopy, `${rel(dockerfilePath)}: cds-train.sh runs before the last COPY; the archive must be made from what the image runs`);
+    const keywords = run.instructions.map((i) => i.getKeyword());
+    const trainAt = run.instructions.findIndex((i) => i.getKeyword() === "RUN" && argsOf(i).includes(`${configDir}/cds-train.sh`));
+    check(trainAt >= 0, `${rel(dockerfilePath)}: CDS_ARCHIVE is set, but no RUN of ${configDir}/cds-train.sh in the run stage makes it`);
+    check(trainAt < 0 || trainAt > keywords.lastIndexOf("COPY"), `${rel(dockerfilePath)}: cds-train.sh runs before the last COPY; the archive must be made from what the image runs`);
   }
   const copiedTo = (artifact) => copies.find((c) => c.from && c.src.some((s) => s.endsWith(artifact)))?.dest;
   check(env.get("PAYARA_MICRO_JAR") === "/opt/payara/payara-micro.jar", `${rel(dockerfilePath)}: PAYARA_MICRO_JAR is not the base image's /opt/payara/payara-micro.jar`);

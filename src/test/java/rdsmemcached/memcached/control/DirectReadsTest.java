@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.spy.memcached.CASValue;
 import org.junit.jupiter.api.AfterEach;
@@ -187,6 +189,43 @@ class DirectReadsTest {
         };
     answer("VALUE k 0 1 7\r\nv\r\nEND\r\n");
     assertEquals("v", cut.gets("k", TIMEOUT).getValue());
+  }
+
+  @Test
+  void anAnswerTheJdksTimedReadGaveUpOnIsStillRead() throws IOException {
+    var gaveUp = new AtomicBoolean();
+    cut.reading =
+        in ->
+            new FilterInputStream(in) {
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                if (gaveUp.compareAndSet(false, true)) { // descheduled past the JDK's deadline
+                  sleep(TimeUnit.NANOSECONDS.toMillis(TIMEOUT) + 20);
+                  throw new SocketTimeoutException("Read timed out");
+                }
+                return super.read(b, off, len);
+              }
+            };
+    answer("VALUE k 0 1 7\r\nv\r\nEND\r\n");
+    assertEquals("v", cut.gets("k", TIMEOUT).getValue());
+    assertTrue(gaveUp.get());
+  }
+
+  @Test
+  void aSilentNodeTimesOutOnceTheReadAfterTheJdksTimeoutFindsNothing() {
+    var reads = new AtomicInteger();
+    cut.reading =
+        in ->
+            new FilterInputStream(in) {
+              @Override
+              public int read(byte[] b, int off, int len) throws IOException {
+                reads.incrementAndGet();
+                return super.read(b, off, len);
+              }
+            };
+    script.add(SILENT);
+    assertThrows(SocketTimeoutException.class, () -> cut.gets("k", TIMEOUT));
+    assertEquals(2, reads.get(), "the timed read and one short read after it");
   }
 
   @Test

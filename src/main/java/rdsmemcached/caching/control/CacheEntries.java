@@ -14,6 +14,8 @@ import net.spy.memcached.CASResponse;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClientIF;
 import net.spy.memcached.internal.CheckedOperationTimeoutException;
+import net.spy.memcached.ops.Operation;
+import net.spy.memcached.ops.OperationState;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import rdsmemcached.memcached.control.CacheUnavailableException;
 import rdsmemcached.memcached.control.DirectReads;
@@ -250,9 +252,19 @@ public class CacheEntries {
         long stalled = stalls.stalledWithin(started, now);
         var retry =
             isTimeout(slowOrFailed)
-                ? Retry.after(started, attempt + timeout, now, timeout, maxWait, stalled, lateWake)
+                ? Retry.after(
+                    started,
+                    attempt + timeout,
+                    now,
+                    timeout,
+                    maxWait,
+                    stalled,
+                    lateWake,
+                    neverSent(slowOrFailed))
                 : Retry.NO;
-        if (retry == Retry.STALLED || (retry == Retry.LATE_WAKE && !retriedLateWake)) {
+        if (retry == Retry.STALLED
+            || retry == Retry.UNSENT
+            || (retry == Retry.LATE_WAKE && !retriedLateWake)) {
           retriedLateWake |= retry == Retry.LATE_WAKE;
           continue;
         }
@@ -277,6 +289,15 @@ public class CacheEntries {
     /** The process was stalled (throttled, paused for GC) for most of the wait. */
     STALLED,
     /**
+     * The request never left this process: spymemcached's I/O thread had not written it when the
+     * wait ended, so the node cannot have been slow to answer it. Seen at 0.5 vCPU beside 256
+     * misses: timeouts "with 0–4 ms of this process stalled" while tcpdump showed every request on
+     * the wire answered within 20 ms and none sent for the failed operation (the I/O thread waited
+     * for the quota; a wait still in progress is not yet in its run-queue statistics). Bounded,
+     * like STALLED, by the maximum wait.
+     */
+    UNSENT,
+    /**
      * The waiting thread woke well after its deadline: the process was stalled at least then, also
      * where no stall statistics reach us (a quota applied above the container's cgroup). Tried once
      * per operation, so that a silent node costs at most two timeouts.
@@ -290,15 +311,38 @@ public class CacheEntries {
         long timeout,
         long maxWait,
         long stalled,
-        long lateWake) {
+        long lateWake,
+        boolean unsent) {
       if (now - started >= maxWait) {
         return NO;
       }
       if ((now - started) - stalled < timeout) {
         return STALLED;
       }
+      if (unsent) {
+        return UNSENT;
+      }
       return now - deadline > lateWake ? LATE_WAKE : NO;
     }
+  }
+
+  /** Whether the operations of a timeout were all still waiting to be written to the node. */
+  static boolean neverSent(Exception failure) {
+    Throwable timeout =
+        failure instanceof CheckedOperationTimeoutException ? failure : failure.getCause();
+    if (!(timeout instanceof CheckedOperationTimeoutException checked)
+        || checked.getOperations() == null
+        || checked.getOperations().isEmpty()) {
+      return false;
+    }
+    for (Operation operation : checked.getOperations()) {
+      if (operation == null
+          || !(operation.isTimedOutUnsent()
+              || operation.getState() == OperationState.WRITE_QUEUED)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isTimeout(Exception failure) {

@@ -11,8 +11,13 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import net.spy.memcached.CASValue;
 import net.spy.memcached.MemcachedClientIF;
+import net.spy.memcached.internal.CheckedOperationTimeoutException;
+import net.spy.memcached.ops.Operation;
+import net.spy.memcached.ops.OperationState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import rdsmemcached.memcached.control.CacheUnavailableException;
@@ -124,20 +129,85 @@ class CacheEntriesTest {
     long maxWait = 1000 * ms;
     assertEquals(
         CacheEntries.Retry.NO,
-        CacheEntries.Retry.after(0, 50 * ms, 51 * ms, timeout, maxWait, 0, 10 * ms),
+        CacheEntries.Retry.after(0, 50 * ms, 51 * ms, timeout, maxWait, 0, 10 * ms, false),
         "a silent node, the process running: a real timeout");
     assertEquals(
         CacheEntries.Retry.STALLED,
-        CacheEntries.Retry.after(0, 50 * ms, 90 * ms, timeout, maxWait, 60 * ms, 10 * ms),
+        CacheEntries.Retry.after(0, 50 * ms, 90 * ms, timeout, maxWait, 60 * ms, 10 * ms, false),
         "60 of 90 ms throttled");
     assertEquals(
         CacheEntries.Retry.LATE_WAKE,
-        CacheEntries.Retry.after(0, 50 * ms, 85 * ms, timeout, maxWait, 0, 10 * ms),
+        CacheEntries.Retry.after(0, 50 * ms, 85 * ms, timeout, maxWait, 0, 10 * ms, false),
         "no statistics, but the waiter woke 35 ms late");
     assertEquals(
         CacheEntries.Retry.NO,
-        CacheEntries.Retry.after(0, 1000 * ms, 1100 * ms, timeout, maxWait, 1000 * ms, 10 * ms),
+        CacheEntries.Retry.after(
+            0, 1000 * ms, 1100 * ms, timeout, maxWait, 1000 * ms, 10 * ms, false),
         "never past the maximum wait");
+    assertEquals(
+        CacheEntries.Retry.UNSENT,
+        CacheEntries.Retry.after(0, 50 * ms, 55 * ms, timeout, maxWait, 0, 10 * ms, true),
+        "no stall seen, but the request never left this process");
+    assertEquals(
+        CacheEntries.Retry.NO,
+        CacheEntries.Retry.after(0, 1000 * ms, 1050 * ms, timeout, maxWait, 0, 10 * ms, true),
+        "unsent, but never past the maximum wait either");
+  }
+
+  /** An operation of spymemcached's in the given state, as a timeout carries it. */
+  static Operation operationIn(OperationState state) {
+    return (Operation)
+        Proxy.newProxyInstance(
+            Operation.class.getClassLoader(),
+            new Class<?>[] {Operation.class},
+            (proxy, method, arguments) ->
+                switch (method.getName()) {
+                  case "getState" -> state;
+                  case "isTimedOutUnsent", "isTimedOut", "isCancelled", "hasErrored" -> false;
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == arguments[0];
+                  default -> null;
+                });
+  }
+
+  static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** An answer that times out the way spymemcached's does, carrying its operation. */
+  static Future<?> timesOutIn(OperationState state) {
+    return new CompletableFuture<>() {
+      @Override
+      public Object get(long timeout, TimeUnit unit) throws TimeoutException {
+        sleepMillis(unit.toMillis(timeout) + 2); // waited its time, the process running
+        throw new CheckedOperationTimeoutException(
+            "Timed out waiting for operation", operationIn(state));
+      }
+    };
+  }
+
+  @Test
+  void aTimeoutOfARequestNeverWrittenIsTriedAgainAndNotCounted() throws Exception {
+    answers.add(timesOutIn(OperationState.WRITE_QUEUED));
+    answers.add(value(StoredEntry.value(Long.MAX_VALUE, 3, "{}"), 7));
+    descheduled.add(false); // the stall statistics saw nothing
+    var found = cut.read(KEY);
+    assertEquals(7, found.cas());
+    assertEquals(List.of("asyncGets", "asyncGets"), started);
+    assertEquals(List.of("succeeded"), breakers, "no failure recorded");
+  }
+
+  @Test
+  void aTimeoutOfARequestTheNodeReceivedCountsAgainstIt() {
+    answers.add(timesOutIn(OperationState.READING));
+    descheduled.add(false);
+    assertThrows(CacheUnavailableException.class, () -> cut.read(KEY));
+    assertEquals(List.of("asyncGets"), started);
+    assertEquals(List.of("failed"), breakers);
   }
 
   @Test

@@ -205,10 +205,11 @@ public class CacheEntries {
 
   /**
    * Starts an operation and waits for its result. A timeout counts against the key's node only when
-   * this process was running for most of the wait; one caused by the process being descheduled (see
-   * {@link ProcessStalls}) is tried again, up to {@code CACHE_OP_MAX_WAIT_MS} in all. Every
-   * operation here may be repeated: reads and deletes are idempotent, a repeated lease {@code add}
-   * finds its own token, a repeated CAS reports the value as superseded.
+   * the request was sent and this process was running for most of the wait; one caused by the
+   * process being descheduled (see {@link ProcessStalls}), or whose request spymemcached had not
+   * yet written, is tried again, up to {@code CACHE_OP_MAX_WAIT_MS} in all. Every operation here
+   * may be repeated: reads and deletes are idempotent, a repeated lease {@code add} finds its own
+   * token, a repeated CAS reports the value as superseded.
    */
   private <T> T await(String key, Supplier<Future<T>> start) throws CacheUnavailableException {
     return attempt(

@@ -274,9 +274,9 @@ public class DirectReads {
 
     private void readMore(long deadline) throws IOException {
       ensure(filled + 1);
+      socket.setSoTimeout(remainingMillis(deadline));
       int read;
       try {
-        socket.setSoTimeout(remainingMillis(deadline));
         read = in.read(buffer, filled, buffer.length - filled);
       } catch (SocketTimeoutException byTheJdksClock) {
         // The JDK's timed read reads, waits, then checks its own deadline before reading again: a

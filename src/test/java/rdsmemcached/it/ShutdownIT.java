@@ -149,15 +149,21 @@ class ShutdownIT {
   }
 
   /**
-   * Readiness said UP after the hits and the early refresh (a 3 s load here: it is answered while
-   * the warm-up's 5 s of hits run, within the 15 s readiness may wait for it): nothing is in flight
-   * any more.
+   * Readiness said UP after the hits, the slow path's rounds and the early refresh (a 3 s load
+   * here: it is answered while the warm-up's 5 s of hits run, within the 15 s readiness may wait
+   * for it): nothing is in flight any more.
    */
   @Test
   @Order(2)
-  void theWarmUpSentItselfHitsAndRefreshedTheEntryOnceBeforeReadiness() {
-    assertTrue(readyBody.matches("(?s).*\"state\":\"done: [1-9]\\d* requests in .*"), readyBody);
+  void theWarmUpSentItselfHitsAndMissesAndRefreshedTheEntryOnceBeforeReadiness() {
+    assertTrue(
+        readyBody.matches(
+            "(?s).*\"state\":\"done: [1-9]\\d* requests and 900 on the slow path in .*"),
+        readyBody);
     assertTrue(readyBody.contains("\"refresh\":\"answered "), readyBody);
+    // WARMUP_MISSES=300 on two connections, every answer as expected (each miss a MISS: the
+    // eviction before it worked)
+    assertTrue(readyBody.contains("\"slow path\":\"150 rounds; 150 rounds\""), readyBody);
     Matcher inFlight = IN_FLIGHT.matcher(readyBody);
     assertTrue(inFlight.find(), readyBody);
     assertEquals("0", inFlight.group(1), readyBody);

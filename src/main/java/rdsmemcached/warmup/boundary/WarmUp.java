@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +60,7 @@ public class WarmUp implements HealthCheck {
 
   static final System.Logger LOG = System.getLogger(WarmUp.class.getName());
   static final int CONCURRENCY = 8;
+  static final int MISS_CONCURRENCY = 2;
   static final int REFRESH_WAIT_FACTOR = 3;
 
   @Inject
@@ -68,6 +70,14 @@ public class WarmUp implements HealthCheck {
   @Inject
   @ConfigProperty(name = "WARMUP_ID")
   long id;
+
+  /**
+   * Rounds of the slow path's warm-up ({@code WARMUP_MISSES}): a miss on {@code /cache/{id}} of an
+   * id that has no row, its eviction, and {@code /db/{id}} of it; 0: none.
+   */
+  @Inject
+  @ConfigProperty(name = "WARMUP_MISSES")
+  int missRounds;
 
   @Inject
   @ConfigProperty(name = "PORT")
@@ -83,6 +93,8 @@ public class WarmUp implements HealthCheck {
   private volatile String refresh = "not asked";
   private volatile boolean done;
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong slowRequests = new AtomicLong();
+  private volatile String slowPath = "not run";
 
   void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
     if (seconds <= 0) {
@@ -99,6 +111,8 @@ public class WarmUp implements HealthCheck {
         .withData("state", state)
         .withData("requests", requests.get())
         .withData("refresh", refresh)
+        .withData("slow-path requests", slowRequests.get())
+        .withData("slow path", slowPath)
         .build();
   }
 
@@ -123,14 +137,22 @@ public class WarmUp implements HealthCheck {
       for (int i = 0; i < CONCURRENCY; i++) {
         clients.add(executor.submit(() -> hammer(deadline)));
       }
+      List<Future<String>> slowClients = new ArrayList<>();
+      for (int i = 0; i < MISS_CONCURRENCY && missRounds > 0; i++) {
+        int rounds = missRounds / MISS_CONCURRENCY + (i < missRounds % MISS_CONCURRENCY ? 1 : 0);
+        slowClients.add(executor.submit(() -> missRounds(rounds, refreshDue)));
+      }
       for (Future<?> client : clients) {
         client.get(seconds + 5L, TimeUnit.SECONDS);
       }
+      awaitSlowPath(slowClients, refreshDue);
       awaitRefresh(refreshing, refreshDue);
       finish(
           "done: "
               + requests.get()
-              + " requests in "
+              + " requests and "
+              + slowRequests.get()
+              + " on the slow path in "
               + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
               + " ms; refresh "
               + refresh);
@@ -170,11 +192,102 @@ public class WarmUp implements HealthCheck {
     }
   }
 
+  /**
+   * The slow path's warm-up, on keep-alive connections: {@code rounds} times a miss on {@code GET
+   * /cache/{id}} of an id that has no row (the slow lane, the cache-aside's lease, the query, the
+   * negative entry's fill, the 404 problem), {@code DELETE /cache/{id}} (so nothing is left in
+   * memcached) and {@code GET /db/{id}}, until {@code due}. The id is drawn at random from the top
+   * half of the id space, far above any seeded row; the database finds no row for it, so its {@code
+   * SLEEP} never runs and each query costs a primary-key lookup. Measured: without it the first 25
+   * s of a storm of cold misses compiled about 2,800 methods at 0.5 vCPU, taking half the task's
+   * CPU from the hits (docs/benchmarks.md, issue #17).
+   *
+   * @return how the rounds ended
+   */
+  private String missRounds(int rounds, long due) {
+    long id = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE / 2, Long.MAX_VALUE);
+    List<String> steps = List.of("GET /cache/" + id, "DELETE /cache/" + id, "GET /db/" + id);
+    // the miss's answer says MISS: the delete before it worked (else a negative entry's HIT)
+    List<String> expected = List.of("404 MISS", "204 ", "404 ");
+    List<byte[]> round = steps.stream().map(WarmUp::request).toList();
+    int done = 0;
+    int step = 0; // a round goes on where it was on the next connection (keep-alive limit)
+    while (done < rounds && System.nanoTime() - due < 0) {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis((long) REFRESH_WAIT_FACTOR * seconds));
+        OutputStream out = socket.getOutputStream();
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        boolean open = true;
+        while (open && done < rounds && System.nanoTime() - due < 0) {
+          out.write(round.get(step));
+          out.flush();
+          Answer answer = new Answer();
+          open = readResponse(in, answer);
+          if (answer.status == 0) {
+            break; // closed before answering: sent again on another connection
+          }
+          slowRequests.incrementAndGet();
+          if (!expected.get(step).equals(answer.status + " " + answer.cache)) {
+            // a row with that id, the database or memcached failing: not a warm-up any more
+            return "stopped after "
+                + done
+                + " rounds: "
+                + steps.get(step)
+                + " answered "
+                + answer.status
+                + " "
+                + answer.cache;
+          }
+          step = (step + 1) % round.size();
+          if (step == 0) {
+            done++;
+          }
+        }
+      } catch (IOException failed) {
+        return "stopped after " + done + " rounds: " + failed;
+      }
+    }
+    return done < rounds ? "stopped after " + done + " rounds: out of time" : done + " rounds";
+  }
+
+  private static byte[] request(String line) {
+    return (line + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Waits for the slow path's clients until {@code due}; their outcome goes to the health data. */
+  private void awaitSlowPath(List<Future<String>> clients, long due)
+      throws InterruptedException, ExecutionException {
+    if (clients.isEmpty()) {
+      slowPath = "off (WARMUP_MISSES=0)";
+      return;
+    }
+    List<String> outcomes = new ArrayList<>();
+    for (Future<String> client : clients) {
+      try {
+        outcomes.add(client.get(Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS));
+      } catch (TimeoutException late) {
+        client.cancel(true);
+        outcomes.add("out of time");
+      }
+    }
+    slowPath = String.join("; ", outcomes);
+  }
+
   /** Reads one response (headers, then Content-Length bytes); false when the connection ended. */
   static boolean readResponse(InputStream in) throws IOException {
+    return readResponse(in, new Answer());
+  }
+
+  /**
+   * Reads one response, its status code and {@code X-Cache} into {@code answer}; false when the
+   * connection ended (or the server will close it after this response).
+   */
+  static boolean readResponse(InputStream in, Answer answer) throws IOException {
     long length = 0;
     boolean close = false;
     StringBuilder line = new StringBuilder();
+    boolean first = true;
     while (true) {
       int c = in.read();
       if (c < 0) {
@@ -190,6 +303,12 @@ public class WarmUp implements HealthCheck {
         break;
       }
       String header = line.toString().toLowerCase(Locale.ROOT);
+      if (first) {
+        first = false;
+        answer.status = statusCode(header);
+        line.setLength(0);
+        continue;
+      }
       if (header.startsWith("content-length:")) {
         try {
           length = Long.parseLong(header.substring(15).strip());
@@ -197,6 +316,8 @@ public class WarmUp implements HealthCheck {
           // an IOException ends this warm-up connection like any broken one, not the warm-up
           throw new IOException("malformed " + header, malformed);
         }
+      } else if (header.startsWith("x-cache:")) {
+        answer.cache = line.substring(8).strip();
       } else if (header.startsWith("connection:") && header.contains("close")) {
         close = true;
       }
@@ -204,6 +325,22 @@ public class WarmUp implements HealthCheck {
     }
     in.skipNBytes(length);
     return !close;
+  }
+
+  /** What the warm-up reads of a response besides its length. */
+  static final class Answer {
+    int status;
+    String cache = "";
+  }
+
+  /** The code of a status line such as {@code http/1.1 404 not found}; 0 when there is none. */
+  static int statusCode(String statusLine) {
+    String[] parts = statusLine.split(" ", 3);
+    try {
+      return parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+    } catch (NumberFormatException malformed) {
+      return 0;
+    }
   }
 
   /**

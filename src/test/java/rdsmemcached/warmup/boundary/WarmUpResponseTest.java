@@ -1,5 +1,6 @@
 package rdsmemcached.warmup.boundary;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +45,36 @@ class WarmUpResponseTest {
   void connectionCloseEndsTheConnectionAfterThisResponse() throws Exception {
     InputStream in = stream("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
     assertFalse(WarmUp.readResponse(in));
+  }
+
+  @Test
+  void eachResponsesStatusIsReadWithIt() throws Exception {
+    InputStream in =
+        stream(
+            "HTTP/1.1 404 Not Found\r\nContent-Type: application/problem+json\r\nX-Cache: MISS\r\n"
+                + "Content-Length: 2\r\n\r\n{}"
+                + "HTTP/1.1 204 No Content\r\n\r\n"
+                + "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
+    var answer = new WarmUp.Answer();
+    assertTrue(WarmUp.readResponse(in, answer));
+    assertEquals(404, answer.status);
+    assertEquals("MISS", answer.cache);
+    answer = new WarmUp.Answer();
+    assertTrue(WarmUp.readResponse(in, answer));
+    assertEquals(204, answer.status);
+    assertEquals("", answer.cache, "no X-Cache header");
+    answer = new WarmUp.Answer();
+    assertFalse(WarmUp.readResponse(in, answer), "closed after this one");
+    assertEquals(503, answer.status);
+  }
+
+  @Test
+  void aConnectionThatEndsBeforeAnyAnswerHasNoStatus() throws Exception {
+    var answer = new WarmUp.Answer();
+    assertFalse(WarmUp.readResponse(stream(""), answer));
+    assertEquals(0, answer.status);
+    assertEquals(0, WarmUp.statusCode("garbage"));
+    assertEquals(0, WarmUp.statusCode("http/1.1 abc"));
   }
 
   @Test

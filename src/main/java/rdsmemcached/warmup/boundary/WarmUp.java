@@ -50,6 +50,12 @@ import rdsmemcached.loads.control.LoadSlots;
  * #REFRESH_WAIT_FACTOR} × {@code WARMUP_SECONDS} from when it was sent. It costs each start one
  * load from the database.
  *
+ * <p>Once readiness is UP, in the background and paced, {@code WARMUP_MISSES} rounds of the slow
+ * path on an id with no row (see {@link #missRounds}): the refresh compiles nothing, being one
+ * request, and a storm of cold misses used to spend half the task's CPU compiling their path while
+ * the hits waited. Their progress is in this check's data ({@code slow path}); readiness does not
+ * wait for them.
+ *
  * <p>Only when that id's entry is already fresh in memcached (a fleet scaling out, a redeploy):
  * then the warm-up's hits are hits. With a cold cache there is no hot path to protect yet and
  * readiness does not wait.
@@ -60,7 +66,13 @@ public class WarmUp implements HealthCheck {
 
   static final System.Logger LOG = System.getLogger(WarmUp.class.getName());
   static final int CONCURRENCY = 8;
-  static final int MISS_CONCURRENCY = 2;
+
+  /** The slow path's rounds sleep this many times as long as each request took. */
+  static final long PACE = 19;
+
+  /** The slow path's rounds end after this many minutes, done or not. */
+  static final long SLOW_PATH_MINUTES = 5;
+
   static final int REFRESH_WAIT_FACTOR = 3;
 
   @Inject
@@ -77,7 +89,7 @@ public class WarmUp implements HealthCheck {
    */
   @Inject
   @ConfigProperty(name = "WARMUP_MISSES")
-  int missRounds;
+  int misses;
 
   @Inject
   @ConfigProperty(name = "PORT")
@@ -137,25 +149,18 @@ public class WarmUp implements HealthCheck {
       for (int i = 0; i < CONCURRENCY; i++) {
         clients.add(executor.submit(() -> hammer(deadline)));
       }
-      List<Future<String>> slowClients = new ArrayList<>();
-      for (int i = 0; i < MISS_CONCURRENCY && missRounds > 0; i++) {
-        int rounds = missRounds / MISS_CONCURRENCY + (i < missRounds % MISS_CONCURRENCY ? 1 : 0);
-        slowClients.add(executor.submit(() -> missRounds(rounds, refreshDue)));
-      }
       for (Future<?> client : clients) {
         client.get(seconds + 5L, TimeUnit.SECONDS);
       }
-      awaitSlowPath(slowClients, refreshDue);
       awaitRefresh(refreshing, refreshDue);
       finish(
           "done: "
               + requests.get()
-              + " requests and "
-              + slowRequests.get()
-              + " on the slow path in "
+              + " requests in "
               + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)
               + " ms; refresh "
               + refresh);
+      warmSlowPath();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       finish("interrupted");
@@ -193,14 +198,37 @@ public class WarmUp implements HealthCheck {
   }
 
   /**
-   * The slow path's warm-up, on keep-alive connections: {@code rounds} times a miss on {@code GET
-   * /cache/{id}} of an id that has no row (the slow lane, the cache-aside's lease, the query, the
-   * negative entry's fill, the 404 problem), {@code DELETE /cache/{id}} (so nothing is left in
-   * memcached) and {@code GET /db/{id}}, until {@code due}. The id is drawn at random from the top
-   * half of the id space, far above any seeded row; the database finds no row for it, so its {@code
-   * SLEEP} never runs and each query costs a primary-key lookup. Measured: without it the first 25
-   * s of a storm of cold misses compiled about 2,800 methods at 0.5 vCPU, taking half the task's
-   * CPU from the hits (docs/benchmarks.md, issue #17).
+   * After readiness, in the background: {@code WARMUP_MISSES} rounds of the slow path, so that a
+   * storm of cold misses finds it compiled (see {@link #missRounds}).
+   */
+  private void warmSlowPath() {
+    if (misses <= 0) {
+      slowPath = "off (WARMUP_MISSES=0)";
+      return;
+    }
+    long started = System.nanoTime();
+    slowPath = "running";
+    String result = missRounds(misses, started + TimeUnit.MINUTES.toNanos(SLOW_PATH_MINUTES));
+    slowPath = result + " in " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s";
+    LOG.log(Level.INFO, "warm-up of the slow path: {0}", slowPath);
+  }
+
+  /**
+   * The slow path's warm-up, one request at a time on a keep-alive connection: {@code rounds} times
+   * a miss on {@code GET /cache/{id}} of an id that has no row (the fast lane's hand-off, Jersey's
+   * asynchronous dispatch, the slow lane, the cache-aside's lease, the query, the negative entry's
+   * fill, the 404 problem), {@code DELETE /cache/{id}} (so nothing is left in memcached) and {@code
+   * GET /db/{id}}, until {@code due}. The id is drawn at random from the top half of the id space,
+   * far above any seeded row; the database finds no row for it, so its {@code SLEEP} never runs and
+   * each query costs a primary-key lookup.
+   *
+   * <p>After readiness, and paced: after each request this thread sleeps {@value #PACE} times as
+   * long as the request took, so the rounds take at most a twentieth of the time of one thread (a
+   * tenth of a 0.5 vCPU task). Measured at 0.5 vCPU (docs/benchmarks.md, issue #17): 300 rounds run
+   * before readiness, unpaced, made the start 12 s longer (ready in 40.6 s against 28.2 s in the
+   * same run) and halved the hits' first 30 s; without the rounds, a storm of cold misses compiled
+   * about 2,800 methods in its first 25 s, half the task's CPU, and the hits beside it kept 31–45 %
+   * of their throughput at a p99 of 97–215 ms.
    *
    * @return how the rounds ended
    */
@@ -212,66 +240,56 @@ public class WarmUp implements HealthCheck {
     List<byte[]> round = steps.stream().map(WarmUp::request).toList();
     int done = 0;
     int step = 0; // a round goes on where it was on the next connection (keep-alive limit)
-    while (done < rounds && System.nanoTime() - due < 0) {
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis((long) REFRESH_WAIT_FACTOR * seconds));
-        OutputStream out = socket.getOutputStream();
-        InputStream in = new BufferedInputStream(socket.getInputStream());
-        boolean open = true;
-        while (open && done < rounds && System.nanoTime() - due < 0) {
-          out.write(round.get(step));
-          out.flush();
-          Answer answer = new Answer();
-          open = readResponse(in, answer);
-          if (answer.status == 0) {
-            break; // closed before answering: sent again on another connection
+    try {
+      while (done < rounds && System.nanoTime() - due < 0) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+          socket.setTcpNoDelay(true);
+          socket.setSoTimeout(
+              (int) TimeUnit.SECONDS.toMillis((long) REFRESH_WAIT_FACTOR * seconds));
+          OutputStream out = socket.getOutputStream();
+          InputStream in = new BufferedInputStream(socket.getInputStream());
+          boolean open = true;
+          while (open && done < rounds && System.nanoTime() - due < 0) {
+            long sent = System.nanoTime();
+            out.write(round.get(step));
+            out.flush();
+            Answer answer = new Answer();
+            open = readResponse(in, answer);
+            if (answer.status == 0) {
+              break; // closed before answering: sent again on another connection
+            }
+            slowRequests.incrementAndGet();
+            if (!expected.get(step).equals(answer.status + " " + answer.cache)) {
+              // a row with that id, the database or memcached failing, a drain: not a warm-up
+              return "stopped after "
+                  + done
+                  + " rounds: "
+                  + steps.get(step)
+                  + " answered "
+                  + answer.status
+                  + " "
+                  + answer.cache;
+            }
+            step = (step + 1) % round.size();
+            if (step == 0) {
+              done++;
+              slowPath = "running: " + done + " of " + rounds + " rounds";
+            }
+            TimeUnit.NANOSECONDS.sleep(PACE * (System.nanoTime() - sent));
           }
-          slowRequests.incrementAndGet();
-          if (!expected.get(step).equals(answer.status + " " + answer.cache)) {
-            // a row with that id, the database or memcached failing: not a warm-up any more
-            return "stopped after "
-                + done
-                + " rounds: "
-                + steps.get(step)
-                + " answered "
-                + answer.status
-                + " "
-                + answer.cache;
-          }
-          step = (step + 1) % round.size();
-          if (step == 0) {
-            done++;
-          }
+        } catch (IOException failed) {
+          return "stopped after " + done + " rounds: " + failed;
         }
-      } catch (IOException failed) {
-        return "stopped after " + done + " rounds: " + failed;
       }
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
+      return "stopped after " + done + " rounds: interrupted";
     }
     return done < rounds ? "stopped after " + done + " rounds: out of time" : done + " rounds";
   }
 
   private static byte[] request(String line) {
     return (line + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** Waits for the slow path's clients until {@code due}; their outcome goes to the health data. */
-  private void awaitSlowPath(List<Future<String>> clients, long due)
-      throws InterruptedException, ExecutionException {
-    if (clients.isEmpty()) {
-      slowPath = "off (WARMUP_MISSES=0)";
-      return;
-    }
-    List<String> outcomes = new ArrayList<>();
-    for (Future<String> client : clients) {
-      try {
-        outcomes.add(client.get(Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS));
-      } catch (TimeoutException late) {
-        client.cancel(true);
-        outcomes.add("out of time");
-      }
-    }
-    slowPath = String.join("; ", outcomes);
   }
 
   /** Reads one response (headers, then Content-Length bytes); false when the connection ended. */

@@ -226,13 +226,14 @@ public class WarmUp implements HealthCheck {
    * long as the request took, so the rounds take at most a twentieth of the time of one thread (a
    * tenth of a 0.5 vCPU task). Measured at 0.5 vCPU (docs/benchmarks.md, issue #17): 300 rounds run
    * before readiness, unpaced, made the start 12 s longer (ready in 40.6 s against 28.2 s in the
-   * same run) and halved the hits' first 30 s; without the rounds, a storm of cold misses compiled
-   * about 2,800 methods in its first 25 s, half the task's CPU, and the hits beside it kept 31–45 %
-   * of their throughput at a p99 of 97–215 ms. Why 400 rounds by default: below one CPU C1 alone
-   * compiles, a method once the interpreter has counted 200 calls of it, which it checks every 128
-   * calls ({@code Tier3InvocationThreshold}, {@code Tier0InvokeNotifyFreqLog}): the 256th call at
-   * the earliest, later while the compile queue is long. After 200 rounds the storm still compiled
-   * 946 methods in its first 20 s, many of them the rounds' own ({@code -XX:+PrintCompilation}).
+   * same run) and cut the hits' first 10 s to 1,641 req/s from 2,553; without the rounds, a storm
+   * of cold misses compiled about 2,800 methods in its first 25 s, half the task's CPU, and the
+   * hits beside it kept 31–45 % of their throughput at a p99 of 97–215 ms. Why 400 rounds by
+   * default: below one CPU C1 alone compiles, a method once the interpreter has counted 200 calls
+   * of it, which it checks every 128 calls ({@code Tier3InvocationThreshold}, {@code
+   * Tier0InvokeNotifyFreqLog}): the 256th call at the earliest, later while the compile queue is
+   * long. After 200 rounds the storm still compiled 946–953 methods in its first 20 s, many of them
+   * the rounds' own ({@code -XX:+PrintCompilation}).
    *
    * @return how the rounds ended
    */

@@ -174,13 +174,9 @@ public class WarmUp implements HealthCheck {
    * the JIT with its own code instead of the server's.
    */
   private void hammer(long deadline) {
-    byte[] request =
-        ("GET /cache/" + id + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
+    byte[] request = request("GET /cache/" + id);
     while (System.nanoTime() < deadline) {
-      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-        socket.setTcpNoDelay(true);
-        socket.setSoTimeout(2000);
+      try (Socket socket = connect(2000)) {
         OutputStream out = socket.getOutputStream();
         InputStream in = new BufferedInputStream(socket.getInputStream());
         while (System.nanoTime() < deadline) {
@@ -247,10 +243,8 @@ public class WarmUp implements HealthCheck {
     int step = 0; // a round goes on where it was on the next connection (keep-alive limit)
     try {
       while (done < rounds && System.nanoTime() - due < 0) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-          socket.setTcpNoDelay(true);
-          socket.setSoTimeout(
-              (int) TimeUnit.SECONDS.toMillis((long) REFRESH_WAIT_FACTOR * seconds));
+        try (Socket socket =
+            connect((int) TimeUnit.SECONDS.toMillis((long) REFRESH_WAIT_FACTOR * seconds))) {
           OutputStream out = socket.getOutputStream();
           InputStream in = new BufferedInputStream(socket.getInputStream());
           boolean open = true;
@@ -293,6 +287,20 @@ public class WarmUp implements HealthCheck {
     return done < rounds ? "stopped after " + done + " rounds: out of time" : done + " rounds";
   }
 
+  /** A keep-alive connection to this instance over loopback, Nagle off, reads bounded. */
+  private Socket connect(int readTimeoutMillis) throws IOException {
+    Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+    try {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(readTimeoutMillis);
+    } catch (IOException failed) {
+      socket.close();
+      throw failed;
+    }
+    return socket;
+  }
+
+  /** The bytes of a request without a body, {@code line} being its method and path. */
   private static byte[] request(String line) {
     return (line + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
   }

@@ -52,9 +52,17 @@ public class CacheHitFilter extends HttpFilter {
    * The id of {@code /cache/{id}} when the raw path is exactly that and the id valid, else null.
    */
   static Long plainId(HttpServletRequest request) {
+    return plainId(request, PATH);
+  }
+
+  /** The id of {@code <path>{id}} when the raw path is exactly that and the id valid, else null. */
+  static Long plainId(HttpServletRequest request, String path) {
     String uri = request.getRequestURI();
-    int start = request.getContextPath().length() + PATH.length();
-    if (uri.length() <= start || uri.indexOf('/', start) >= 0 || uri.indexOf(';', start) >= 0) {
+    int start = request.getContextPath().length() + path.length();
+    if (uri.length() <= start
+        || !uri.startsWith(path, start - path.length())
+        || uri.indexOf('/', start) >= 0
+        || uri.indexOf(';', start) >= 0) {
       return null;
     }
     try {

@@ -10,9 +10,12 @@ import rdsmemcached.problems.boundary.Problem;
 @Provider
 public class StoreUnavailableMapper implements ExceptionMapper<StoreUnavailableException> {
 
+  static final Problem PROBLEM =
+      Problem.of(
+          Response.Status.SERVICE_UNAVAILABLE, "the database is unavailable; try again later");
+
   @Override
   public Response toResponse(StoreUnavailableException unavailable) {
-    return Problem.response(
-        Response.Status.SERVICE_UNAVAILABLE, "the database is unavailable; try again later");
+    return Response.status(PROBLEM.status()).type(Problem.MEDIA_TYPE).entity(PROBLEM).build();
   }
 }

@@ -1,11 +1,9 @@
 package rdsmemcached.loads.boundary;
 
-import jakarta.ejb.ApplicationException;
 import jakarta.ws.rs.core.Response;
 import rdsmemcached.problems.boundary.ProblemException;
 
 /** A load found no free slot in time: shed, so that the client retries rather than queues. */
-@ApplicationException(rollback = true)
 public class LoadsSaturatedException extends ProblemException {
 
   /** Seconds a shed client is asked to wait: a slot frees as soon as one query ends. */

@@ -99,11 +99,35 @@ public class SlowLane {
   }
 
   /**
+   * Where a request handed to the lane is answered, once: a JAX-RS {@link AsyncResponse}, or a
+   * servlet's own asynchronous answer. Called on the lane's thread, inside the request's context.
+   */
+  public interface Answer {
+    void resume(Object result);
+
+    void resume(Throwable failure);
+
+    static Answer of(AsyncResponse response) {
+      return new Answer() {
+        @Override
+        public void resume(Object result) {
+          response.resume(result);
+        }
+
+        @Override
+        public void resume(Throwable failure) {
+          response.resume(failure);
+        }
+      };
+    }
+  }
+
+  /**
    * Runs {@code work} on the lane and resumes {@code response} with its result or its exception
    * (mapped as usual); never blocks the caller.
    */
   public void submit(AsyncResponse response, Callable<?> work) {
-    submit(response, false, work);
+    submit(Answer.of(response), false, work);
   }
 
   /**
@@ -111,6 +135,11 @@ public class SlowLane {
    * load, such as a hit whose memcached read timed out) is taken before the others waiting.
    */
   public void submit(AsyncResponse response, boolean urgent, Callable<?> work) {
+    submit(Answer.of(response), urgent, work);
+  }
+
+  /** As {@link #submit(AsyncResponse, boolean, Callable)}, answered through {@code response}. */
+  public void submit(Answer response, boolean urgent, Callable<?> work) {
     long due = slots.deadline(System.nanoTime());
     if (executor.getQueue().size() >= queueSize) {
       response.resume(slots.shed());
@@ -146,7 +175,7 @@ public class SlowLane {
 
   RequestScope requestScope = this::inNewRequestContext;
 
-  void run(AsyncResponse response, Callable<?> work, long due) {
+  void run(Answer response, Callable<?> work, long due) {
     requestScope.run(
         () -> {
           Object answer;

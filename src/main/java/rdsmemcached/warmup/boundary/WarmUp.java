@@ -40,9 +40,9 @@ import rdsmemcached.loads.control.LoadSlots;
  * throughput in its first 15 s).
  *
  * <p>Before the hits, one request refreshes the entry early ({@link FreshHits#refreshNext}): a real
- * refresh (the slow lane, the EJB call through the cache interceptor, JDBC, JSON-B, the lease and
- * the CAS swap), run now rather than minutes into traffic, when the key first comes due. Measured
- * in a simulated 0.25 vCPU task: that first refresh loaded about 500 classes and compiled about 280
+ * refresh (the slow lane, the call through the cache interceptor, JDBC, JSON-B, the lease and the
+ * CAS swap), run now rather than minutes into traffic, when the key first comes due. Measured in a
+ * simulated 0.25 vCPU task: that first refresh loaded about 500 classes and compiled about 280
  * methods within 5 s (JFR); in seven of eight runs without this, the 30 s of load around it had a
  * p99 of 1.4–3.0 s (one request 7 s); in the runs with it, no 30 s above 82 ms. The hits start once
  * the refresh's load holds its slot (the code before the query has run), so they run while the
@@ -415,7 +415,7 @@ public class WarmUp implements HealthCheck {
 
   /**
    * Waits until the refreshing request's load holds its slot (everything before the query has run:
-   * the slow lane, the EJB call, the interceptor, the lease), or it has ended, or {@code due}.
+   * the slow lane, the store's call, the interceptor, the lease), or it has ended, or {@code due}.
    */
   private void awaitLoadStarted(Future<?> refreshing, long due) throws InterruptedException {
     while (!refreshing.isDone() && slots.inFlight() == 0 && System.nanoTime() - due < 0) {

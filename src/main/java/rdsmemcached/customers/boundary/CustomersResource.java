@@ -32,7 +32,10 @@ import rdsmemcached.problems.boundary.ProblemException;
 /**
  * The original's two paths — the slow query every time, and the same through the cache — plus the
  * write and eviction that make a cache go stale in real life. The two reads run on the {@link
- * SlowLane}: an HTTP thread never waits for the database.
+ * SlowLane}: an HTTP thread never waits for the database. A read of a plain id is answered before
+ * JAX-RS, by {@link CacheHitFilter} (a hit) or {@link SlowReadFilter} (the rest), with the same
+ * answers; here come the other spellings of the path (a malformed id: 400), and the API is
+ * described from here.
  */
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
@@ -64,9 +67,9 @@ public class CustomersResource {
   }
 
   /**
-   * Reached only when the fast lane ({@link CacheHitFilter}) could not answer; its read of
-   * memcached goes along to the slow lane. The {@code X-Cache} header is added by {@link
-   * CacheStatusHeader}.
+   * Reached only for an id {@link SlowReadFilter} does not take; what the fast lane ({@link
+   * CacheHitFilter}) read of memcached goes along to the slow lane. The {@code X-Cache} header is
+   * added by {@link CacheStatusHeader}.
    */
   @GET
   @Path("cache/{id}")

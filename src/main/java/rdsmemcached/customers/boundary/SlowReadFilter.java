@@ -28,13 +28,14 @@ import rdsmemcached.problems.boundary.ProblemMapper;
  * The slow path of the two reads, {@code GET /db/{id}} and a {@code GET /cache/{id}} the hot path
  * ({@link CacheHitFilter}, mapped before this one) could not answer: the HTTP thread starts the
  * servlet's asynchronous mode, hands the request to the {@link SlowLane} and returns; the lane's
- * thread runs the read and writes the answer itself. The same store calls, problems (through the
+ * thread runs the read and writes the answer itself. The same store calls, problems (those of the
  * resource's own exception mappers) and {@code X-Cache} header as {@link CustomersResource}, which
  * still answers every other spelling of these paths (a bad id: 400) and documents them.
  *
- * <p>Why not through JAX-RS, as before: measured in the default task (0.5 vCPU), a slow request
- * cost the CPU of about 15 hits, and Jersey's dispatch, resume and response writing were about a
- * third of it — CPU the hits beside a storm of misses did not get (docs/benchmarks.md, issue #17).
+ * <p>Why not through JAX-RS, as before: profiled in the default task (0.5 vCPU), a slow request
+ * cost the CPU of about 10 hits, and Jersey's dispatch, resume and response writing were about a
+ * third of it — CPU the hits beside a storm of misses did not get. This way (and with the store no
+ * longer an EJB) a miss costs about 6 hits and a {@code /db} request 5 (docs/benchmarks.md, #17).
  */
 public class SlowReadFilter extends HttpFilter {
 

@@ -13,6 +13,7 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import java.util.concurrent.Callable;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -62,8 +63,7 @@ public class CustomersResource {
   public void fromDatabase(
       @Parameter(ref = JAXRSConfiguration.CUSTOMER_ID) @PathParam("id") String id,
       @Suspended AsyncResponse response) {
-    long customerId = CustomerIds.parse(id);
-    slowLane.submit(response, () -> store.find(customerId).orElseThrow(() -> notFound(customerId)));
+    slowLane.submit(response, dbRead(store, CustomerIds.parse(id)));
   }
 
   /**
@@ -91,13 +91,7 @@ public class CustomersResource {
       @Suspended AsyncResponse response) {
     long customerId = CustomerIds.parse(id);
     FastLaneHandOff.Parcel read = handOff.handOver();
-    slowLane.submit(
-        response,
-        read.cached(),
-        () -> {
-          handOff.receive(read);
-          return store.findCached(customerId).orElseThrow(() -> notFound(customerId));
-        });
+    slowLane.submit(response, read.cached(), cacheRead(store, handOff, read, customerId));
   }
 
   @PUT
@@ -149,6 +143,23 @@ public class CustomersResource {
       @Parameter(ref = JAXRSConfiguration.CUSTOMER_ID) @PathParam("id") String id) {
     store.evict(CustomerIds.parse(id));
     return Response.noContent().build();
+  }
+
+  /** {@code /db/{id}}'s work on the slow lane (here and in {@link SlowReadFilter}). */
+  static Callable<Customer> dbRead(CustomerStore store, long id) {
+    return () -> store.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  /**
+   * {@code /cache/{id}}'s work on the slow lane, continuing from what the fast lane read (here and
+   * in {@link SlowReadFilter}).
+   */
+  static Callable<Customer> cacheRead(
+      CustomerStore store, FastLaneHandOff handOff, FastLaneHandOff.Parcel read, long id) {
+    return () -> {
+      handOff.receive(read);
+      return store.findCached(id).orElseThrow(() -> notFound(id));
+    };
   }
 
   static ProblemException notFound(long id) {

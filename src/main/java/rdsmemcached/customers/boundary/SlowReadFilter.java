@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 import rdsmemcached.caching.boundary.CacheOutcome;
 import rdsmemcached.caching.boundary.CacheStatus;
 import rdsmemcached.caching.control.FastLaneHandOff;
@@ -49,15 +48,12 @@ public class SlowReadFilter extends HttpFilter {
   @Inject transient CacheStatus status;
 
   private transient Jsonb json;
-
-  private static final byte[] UNWRITABLE =
-      ("{\"type\":\"about:blank\",\"title\":\"Internal Server Error\",\"status\":500,"
-              + "\"detail\":\"unexpected error; see the server log\"}")
-          .getBytes(StandardCharsets.UTF_8);
+  private transient byte[] unexpected;
 
   @Override
   public void init() {
     json = JsonbBuilder.create(); // thread-safe; as Jersey's JSON-B provider writes
+    unexpected = json.toJson(ProblemMapper.UNEXPECTED).getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -87,19 +83,11 @@ public class SlowReadFilter extends HttpFilter {
     async.setTimeout(0); // bounded by the lane: LOAD_WAIT_MS, the query's timeout, the lease's
     var answer = new Answer(async, response);
     if (cacheId != null) {
-      long id = cacheId;
       FastLaneHandOff.Parcel read = handOff.handOver();
       slowLane.submit(
-          answer,
-          read.cached(),
-          () -> {
-            handOff.receive(read);
-            return store.findCached(id).orElseThrow(() -> CustomersResource.notFound(id));
-          });
+          answer, read.cached(), CustomersResource.cacheRead(store, handOff, read, cacheId));
     } else {
-      long id = dbId;
-      Callable<?> query = () -> store.find(id).orElseThrow(() -> CustomersResource.notFound(id));
-      slowLane.submit(answer, false, query);
+      slowLane.submit(answer, false, CustomersResource.dbRead(store, dbId));
     }
   }
 
@@ -141,7 +129,7 @@ public class SlowReadFilter extends HttpFilter {
           LOG.log(Level.ERROR, "cannot write the answer as JSON", unwritable);
           code = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
           type = Problem.MEDIA_TYPE;
-          body = UNWRITABLE;
+          body = unexpected;
           retryAfter = null;
         }
         response.setStatus(code);

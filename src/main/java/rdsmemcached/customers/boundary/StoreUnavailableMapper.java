@@ -16,6 +16,6 @@ public class StoreUnavailableMapper implements ExceptionMapper<StoreUnavailableE
 
   @Override
   public Response toResponse(StoreUnavailableException unavailable) {
-    return Response.status(PROBLEM.status()).type(Problem.MEDIA_TYPE).entity(PROBLEM).build();
+    return Problem.response(Response.Status.SERVICE_UNAVAILABLE, PROBLEM.detail());
   }
 }

@@ -16,6 +16,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
   public static final String RETRY_AFTER = "Retry-After";
   static final System.Logger LOG = System.getLogger(ProblemMapper.class.getName());
 
+  /** What anything unexpected is answered with (its details stay in the log). */
+  public static final Problem UNEXPECTED =
+      Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "unexpected error; see the server log");
+
   @Override
   public Response toResponse(Throwable failure) {
     Problem problem = problemOf(failure);

@@ -34,6 +34,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 public class SlowLane {
 
   static final int KEEP_ALIVE_SECONDS = 60;
+  static final String THREAD_NAME = "slow-lane-";
 
   /** Threads of the slow lane: loads, and requests waiting for another's load of their key. */
   @Inject
@@ -53,6 +54,7 @@ public class SlowLane {
 
   ThreadPoolExecutor executor;
   private final AtomicLong order = new AtomicLong();
+  private final AtomicLong named = new AtomicLong();
 
   @PostConstruct
   void start() {
@@ -78,9 +80,22 @@ public class SlowLane {
             KEEP_ALIVE_SECONDS,
             TimeUnit.SECONDS,
             new PriorityBlockingQueue<>(),
-            factory);
+            named(factory));
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /**
+   * The container's threads, named {@value #THREAD_NAME}N before they start: a thread dump, {@code
+   * top -H} and {@code /proc/PID/task/TID/comm} (which bin/isolation reads to say how much of the
+   * task's CPU the lane used) tell them from the container's other managed threads.
+   */
+  ThreadFactory named(ThreadFactory factory) {
+    return task -> {
+      var thread = factory.newThread(task);
+      thread.setName(THREAD_NAME + named.incrementAndGet());
+      return thread;
+    };
   }
 
   @PreDestroy

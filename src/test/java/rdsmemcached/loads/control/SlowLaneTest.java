@@ -53,6 +53,13 @@ class SlowLaneTest {
   }
 
   @Test
+  void runsOnThreadsNamedForTheLane() throws Exception {
+    var resumed = new CompletableFuture<Object>();
+    cut.submit(response(resumed), () -> Thread.currentThread().getName());
+    assertEquals(SlowLane.THREAD_NAME + "1", answer(resumed));
+  }
+
+  @Test
   void answersWithTheLoadsResultAndGivesTheSlotBack() throws Exception {
     var resumed = new CompletableFuture<Object>();
     cut.submit(response(resumed), () -> cut.slots.run(cut.deadline.orElse(0), () -> "row"));
